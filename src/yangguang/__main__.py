@@ -1,0 +1,3 @@
+from yangguang.cli import main
+
+main()

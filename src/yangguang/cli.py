@@ -1,0 +1,35 @@
+"""The ``yangguang`` command. Each module contributes a sub-command group."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from yangguang.core.cli import audit_app, calendar_app
+from yangguang.core.errors import YangguangError
+from yangguang.registry import load_all
+
+app = typer.Typer(help="阳光 Yangguang: administrative e-supervision and government transparency.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+app.add_typer(calendar_app, name="calendar")
+app.add_typer(audit_app, name="audit")
+
+
+def main() -> None:
+    """Run the CLI; a user's error is one line on stderr and exit status 2."""
+    load_all()
+    try:
+        app(standalone_mode=False)
+    except YangguangError as exc:
+        print(f"error: {exc.field}: {exc.reason}", file=sys.stderr)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        print(f"error: {exc.format_message()}", file=sys.stderr)
+        sys.exit(2)
+    except click.Abort:
+        print("error: aborted", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,1 @@
+"""Shared platform: settings, database, calendar, clocks, obligations, events, audit, notifications."""

@@ -1,0 +1,414 @@
+"""Obligations under supervision and their clocks (受监察事项, 时限).
+
+An :class:`Obligation` is anything supervised — a case, a step, a rectification order — and names
+the responsible unit and person. It carries one or more :class:`Clock` s. A clock counts a limit in
+working days, natural days or working hours from its start; pauses (time the law does not count),
+one extension and restarts move its due moment, which is materialised (``due_at``) so "what is due"
+is an index range query. ``next_check_at`` is the next moment supervision must look at the clock
+(the earliest threshold of its rules not yet passed); the sweep is a range query on it.
+
+Counting rules [calendar-and-clocks.md, "Counting a time limit"]:
+
+* day one is the first working day after the start day; the deadline is the end of the last day;
+* a natural-day limit counts every day; a working-hour limit counts office hours of working days
+  (so a "1 day" limit never becomes 24 business hours);
+* a pause excludes the working days after the day it began up to and including the day it ended:
+  "when it resumes, the remaining working days continue from where they stopped";
+* a restart begins the whole period again from the restart day [政府信息公开条例 Art. 30];
+* one extension, by at most the amount the law allows for the clock [行政许可法 Art. 42;
+  条例 Art. 33].
+
+Every change here writes an audit entry in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from yangguang.core import audit
+from yangguang.core.calendar import WorkCalendar, end_of_day, get_calendar
+from yangguang.core.db import Base, UTCDateTime
+from yangguang.core.errors import Conflict, InvalidInput
+from yangguang.core.settings import config_section, get_settings
+
+
+class ClockUnit(StrEnum):
+    WORKDAYS = "workdays"
+    NATURAL_DAYS = "natural_days"
+    WORK_HOURS = "work_hours"
+
+
+UNIT_LABELS = {ClockUnit.WORKDAYS: "个工作日", ClockUnit.NATURAL_DAYS: "日", ClockUnit.WORK_HOURS: "个工作小时"}
+
+
+class ClockState(StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+
+
+class ObligationState(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Obligation(Base):
+    __tablename__ = "obligation"
+    __table_args__ = (Index("ix_obligation_subject", "subject", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(60), index=True)  # e.g. approval.case, approval.step
+    subject: Mapped[str] = mapped_column(String(40))  # the domain entity supervised
+    subject_id: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("window.id"))
+    state: Mapped[str] = mapped_column(String(12), default=ObligationState.OPEN)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    clocks: Mapped[list[Clock]] = relationship(back_populates="obligation", order_by="Clock.id")
+
+
+class Clock(Base):
+    __tablename__ = "clock"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("obligation.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # promised, statutory, step, notice, rectification...
+    unit: Mapped[str] = mapped_column(String(16))
+    limit: Mapped[int] = mapped_column(Integer)
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    extension: Mapped[int] = mapped_column(Integer, default=0)
+    extension_max: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(10), default=ClockState.RUNNING)
+    excluded: Mapped[int] = mapped_column(Integer, default=0)  # paused units not counted
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    used: Mapped[int | None] = mapped_column(Integer)  # units used, set when stopped
+    obligation: Mapped[Obligation] = relationship(back_populates="clocks")
+    pauses: Mapped[list[ClockPause]] = relationship(order_by="ClockPause.id", cascade="all, delete-orphan")
+
+    def is_overdue(self, now: datetime) -> bool:
+        if self.due_at is None:
+            return False
+        end = self.stopped_at if self.state == ClockState.STOPPED else now
+        return end >= self.due_at
+
+    @property
+    def due_day(self) -> date | None:
+        """The last day of the period, in local time."""
+        if self.due_at is None:
+            return None
+        return (self.due_at.astimezone(get_settings().zone) - timedelta(microseconds=1)).date()
+
+
+class ClockPause(Base):
+    """Time not counted (special procedure, correction, consultation), with the reason and both ends."""
+
+    __tablename__ = "clock_pause"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clock_id: Mapped[int] = mapped_column(ForeignKey("clock.id"), index=True)
+    reason_code: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(String(300))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ClockExtension(Base):
+    __tablename__ = "clock_extension"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clock_id: Mapped[int] = mapped_column(ForeignKey("clock.id"), index=True)
+    amount: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(300))
+    approved_by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# -- when supervision must next look at a clock ----------------------------------------------------
+ThresholdPolicy = Callable[[Session, Clock, WorkCalendar], list[datetime]]
+
+
+def _due_only(_session: Session, clock: Clock, _calendar: WorkCalendar) -> list[datetime]:
+    return [clock.due_at] if clock.due_at else []
+
+
+_threshold_policy: ThresholdPolicy = _due_only
+
+
+def set_threshold_policy(policy: ThresholdPolicy) -> None:
+    """Supervision registers the function that lists a clock's rule thresholds (warn, due, red...)."""
+    global _threshold_policy
+    _threshold_policy = policy
+
+
+def thresholds(session: Session, clock: Clock, calendar: WorkCalendar) -> list[datetime]:
+    return sorted(_threshold_policy(session, clock, calendar))
+
+
+# -- counting ---------------------------------------------------------------------------------------
+def _zone():
+    return get_settings().zone
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(_zone()).date()
+
+
+def _office_hours() -> tuple[time, time]:
+    section = config_section("calendar")
+    return (time.fromisoformat(section.get("office_opens", "09:00")),
+            time.fromisoformat(section.get("office_closes", "17:00")))
+
+
+def _working_minutes(calendar: WorkCalendar, start: datetime, end: datetime) -> int:
+    """Office minutes of working days between two moments (working-hour clocks)."""
+    if end <= start:
+        return 0
+    opens, closes = _office_hours()
+    zone = _zone()
+    start, end = start.astimezone(zone), end.astimezone(zone)
+    total, day = 0, start.date()
+    while day <= end.date():
+        if calendar.add_workdays_flagged(day - timedelta(days=1), 1)[0] == day:
+            lo = max(start, datetime.combine(day, opens, zone))
+            hi = min(end, datetime.combine(day, closes, zone))
+            if hi > lo:
+                total += int((hi - lo).total_seconds() // 60)
+        day += timedelta(days=1)
+    return total
+
+
+def _add_working_minutes(calendar: WorkCalendar, start: datetime, minutes: int) -> tuple[datetime, bool]:
+    opens, closes = _office_hours()
+    zone = _zone()
+    moment = start.astimezone(zone)
+    provisional = False
+    day = moment.date()
+    while True:
+        workday, flag = calendar.add_workdays_flagged(day - timedelta(days=1), 1)
+        provisional |= flag
+        day = workday
+        lo = max(moment, datetime.combine(day, opens, zone))
+        hi = datetime.combine(day, closes, zone)
+        available = max(0, int((hi - lo).total_seconds() // 60))
+        if minutes <= available:
+            return (lo + timedelta(minutes=minutes)).astimezone(UTC), provisional
+        minutes -= available
+        day += timedelta(days=1)
+        moment = datetime.combine(day, opens, zone)
+
+
+def units_between(calendar: WorkCalendar, unit: str, start: datetime, end: datetime) -> int:
+    """How many units of ``unit`` pass between two moments under the counting rules above."""
+    if unit == ClockUnit.WORK_HOURS:
+        return _working_minutes(calendar, start, end) // 60
+    first, last = local_day(start), local_day(end)
+    if unit == ClockUnit.NATURAL_DAYS:
+        return (last - first).days
+    return calendar.workdays_between_flagged(first, last)
+
+
+def _excluded(calendar: WorkCalendar, clock: Clock) -> int:
+    total = 0
+    for pause in clock.pauses:
+        if pause.ended_at is None or pause.started_at < clock.start_at:
+            continue
+        if clock.unit == ClockUnit.WORK_HOURS:
+            total += _working_minutes(calendar, pause.started_at, pause.ended_at)
+        else:
+            total += units_between(calendar, clock.unit, pause.started_at, pause.ended_at)
+    return total
+
+
+def recompute(session: Session, clock: Clock, calendar: WorkCalendar | None = None) -> None:
+    """Materialise the due moment and the next check from the clock's start, pauses and extension."""
+    calendar = calendar or get_calendar(session)
+    clock.excluded = _excluded(calendar, clock)
+    total = clock.limit + clock.extension
+    if clock.unit == ClockUnit.WORK_HOURS:
+        clock.due_at, clock.provisional = _add_working_minutes(calendar, clock.start_at, total * 60 + clock.excluded)
+    else:
+        start_day = local_day(clock.start_at)
+        if clock.unit == ClockUnit.NATURAL_DAYS:
+            last = start_day + timedelta(days=total + clock.excluded)
+            clock.provisional = not calendar.is_known(last)
+        else:
+            last, clock.provisional = calendar.add_workdays_flagged(start_day, total + clock.excluded, "start")
+        clock.due_at = end_of_day(last, _zone())
+    if clock.state == ClockState.RUNNING:
+        moments = thresholds(session, clock, calendar)
+        clock.next_check_at = moments[0] if moments else None
+    else:
+        clock.next_check_at = None
+
+
+# -- operations (the only code that changes obligations and clocks) ------------------------------
+def _check_unit(unit: str) -> ClockUnit:
+    try:
+        return ClockUnit(unit)
+    except ValueError as exc:
+        raise InvalidInput("unit", f"unknown time unit {unit!r} (workdays, natural_days, work_hours)") from exc
+
+
+def open_obligation(session: Session, *, kind: str, subject: str, subject_id: object, title: str,
+                    unit_id: int, person_id: int | None = None, window_id: int | None = None,
+                    at: datetime, actor: str) -> Obligation:
+    obligation = Obligation(kind=kind, subject=subject, subject_id=str(subject_id), title=title, unit_id=unit_id,
+                            person_id=person_id, window_id=window_id, state=ObligationState.OPEN, opened_at=at)
+    session.add(obligation)
+    session.flush()
+    audit.record(session, actor=actor, action="obligation.open", entity="obligation", entity_id=obligation.id,
+                 data={"kind": kind, "subject": subject, "subject_id": str(subject_id), "unit_id": unit_id,
+                       "person_id": person_id}, at=at)
+    return obligation
+
+
+def start_clock(session: Session, obligation: Obligation, *, kind: str, unit: str, limit: int,
+                start_at: datetime, actor: str, extension_max: int = 0) -> Clock:
+    unit = _check_unit(unit)
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
+        raise InvalidInput("limit", f"a time limit must be a positive whole number, got {limit!r}")
+    if extension_max < 0:
+        raise InvalidInput("extension_max", "the maximum extension cannot be negative")
+    clock = Clock(obligation=obligation, kind=kind, unit=unit, limit=limit, start_at=start_at, extension=0,
+                  extension_max=extension_max, state=ClockState.RUNNING, excluded=0, provisional=False)
+    session.add(clock)
+    recompute(session, clock)
+    session.flush()
+    audit.record(session, actor=actor, action="clock.start", entity="clock", entity_id=clock.id,
+                 data={"obligation_id": obligation.id, "kind": kind, "unit": unit, "limit": limit,
+                       "due_at": clock.due_at, "provisional": clock.provisional}, at=start_at)
+    return clock
+
+
+def pause_clock(session: Session, clock: Clock, *, reason_code: str, reason: str, at: datetime,
+                actor: str) -> ClockPause:
+    if clock.state != ClockState.RUNNING:
+        raise Conflict("clock", f"the clock is {clock.state}, only a running clock can be paused")
+    if not reason.strip():
+        raise InvalidInput("reason", "a pause needs a reason")
+    if at < clock.start_at:
+        raise InvalidInput("at", "a pause cannot begin before the clock started")
+    pause = ClockPause(clock_id=clock.id, reason_code=reason_code, reason=reason, started_at=at)
+    clock.pauses.append(pause)
+    clock.state = ClockState.PAUSED
+    clock.next_check_at = None
+    session.flush()
+    audit.record(session, actor=actor, action="clock.pause", entity="clock", entity_id=clock.id,
+                 data={"reason_code": reason_code, "reason": reason}, at=at)
+    return pause
+
+
+def resume_clock(session: Session, clock: Clock, *, at: datetime, actor: str) -> None:
+    if clock.state != ClockState.PAUSED:
+        raise Conflict("clock", f"the clock is {clock.state}, only a paused clock can resume")
+    pause = clock.pauses[-1]
+    if at < pause.started_at:
+        raise InvalidInput("at", "a pause cannot end before it began")
+    pause.ended_at = at
+    clock.state = ClockState.RUNNING
+    recompute(session, clock)
+    audit.record(session, actor=actor, action="clock.resume", entity="clock", entity_id=clock.id,
+                 data={"pause_id": pause.id, "due_at": clock.due_at}, at=at)
+
+
+def extend_clock(session: Session, clock: Clock, *, amount: int, reason: str, approved_by: str,
+                 at: datetime) -> ClockExtension:
+    """Extend once, by at most ``extension_max`` units [行政许可法 Art. 42; 条例 Art. 33]."""
+    if clock.state == ClockState.STOPPED:
+        raise Conflict("clock", "the clock has stopped; a finished period cannot be extended")
+    if clock.extension:
+        raise Conflict("amount", "this time limit was already extended once; the law allows one extension")
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        raise InvalidInput("amount", f"an extension must be a positive whole number, got {amount!r}")
+    if amount > clock.extension_max:
+        raise InvalidInput("amount", f"the law allows at most {clock.extension_max} more {clock.unit} for this "
+                                     f"limit, not {amount}")
+    if not reason.strip():
+        raise InvalidInput("reason", "an extension needs a reason (the applicant is told it)")
+    extension = ClockExtension(clock_id=clock.id, amount=amount, reason=reason, approved_by=approved_by, at=at)
+    session.add(extension)
+    clock.extension = amount
+    recompute(session, clock)
+    session.flush()
+    audit.record(session, actor=approved_by, action="clock.extend", entity="clock", entity_id=clock.id,
+                 data={"amount": amount, "reason": reason, "due_at": clock.due_at}, at=at)
+    return extension
+
+
+def restart_clock(session: Session, clock: Clock, *, at: datetime, actor: str, reason: str) -> None:
+    """Begin the whole period again from ``at`` (e.g. a corrected FOI request [条例 Art. 30])."""
+    if clock.state == ClockState.STOPPED:
+        raise Conflict("clock", "the clock has stopped")
+    if clock.state == ClockState.PAUSED:
+        clock.pauses[-1].ended_at = at
+    clock.start_at = at
+    clock.state = ClockState.RUNNING
+    recompute(session, clock)
+    audit.record(session, actor=actor, action="clock.restart", entity="clock", entity_id=clock.id,
+                 data={"reason": reason, "due_at": clock.due_at}, at=at)
+
+
+def stop_clock(session: Session, clock: Clock, *, at: datetime, actor: str) -> None:
+    if clock.state == ClockState.STOPPED:
+        return
+    if clock.state == ClockState.PAUSED:
+        clock.pauses[-1].ended_at = at
+        clock.state = ClockState.RUNNING
+        recompute(session, clock)
+    calendar = get_calendar(session)
+    clock.state = ClockState.STOPPED
+    clock.stopped_at = at
+    clock.next_check_at = None
+    clock.used = max(0, units_between(calendar, clock.unit, clock.start_at, at) - (
+        clock.excluded // 60 if clock.unit == ClockUnit.WORK_HOURS else clock.excluded))
+    audit.record(session, actor=actor, action="clock.stop", entity="clock", entity_id=clock.id,
+                 data={"used": clock.used, "late": clock.is_overdue(at)}, at=at)
+
+
+def close_obligation(session: Session, obligation: Obligation, *, at: datetime, actor: str,
+                     state: ObligationState = ObligationState.DONE) -> None:
+    for clock in obligation.clocks:
+        stop_clock(session, clock, at=at, actor=actor)
+    obligation.state = state
+    obligation.closed_at = at
+    audit.record(session, actor=actor, action=f"obligation.{state}", entity="obligation",
+                 entity_id=obligation.id, at=at)
+
+
+def recompute_open_clocks(session: Session, since: date | None = None, batch: int = 2000) -> int:
+    """After the calendar changed: recompute every open clock whose period could be affected.
+
+    Affected are the clocks not yet stopped whose due day is on or after ``since`` (the earliest
+    changed date), every provisional clock, and every paused one.
+    """
+    calendar = get_calendar(session)
+    query = select(Clock).where(Clock.state != ClockState.STOPPED).order_by(Clock.id)
+    if since is not None:
+        query = query.where((Clock.due_at >= end_of_day(since - timedelta(days=1), _zone()))
+                            | Clock.provisional | (Clock.due_at.is_(None)) | (Clock.state == ClockState.PAUSED))
+    count, last_id = 0, 0
+    while True:
+        clocks = session.scalars(query.where(Clock.id > last_id).limit(batch)).all()
+        if not clocks:
+            return count
+        for clock in clocks:
+            recompute(session, clock, calendar)
+        count += len(clocks)
+        last_id = clocks[-1].id
+        session.flush()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)

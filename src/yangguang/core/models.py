@@ -1,0 +1,9 @@
+"""Tables of the core platform (imported so that migrations and the registry see them)."""
+
+from yangguang.core.audit import AuditEntry, AuditHead
+from yangguang.core.calendar import CalendarDay, CalendarNotice, CalendarState
+from yangguang.core.clocks import Clock, ClockExtension, ClockPause, Obligation
+from yangguang.core.org import Person, Unit, Window
+
+__all__ = ["AuditEntry", "AuditHead", "CalendarDay", "CalendarNotice", "CalendarState", "Clock", "ClockExtension",
+           "ClockPause", "Obligation", "Person", "Unit", "Window"]
