@@ -27,7 +27,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, select
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from yangguang.core import audit
@@ -375,6 +375,15 @@ def stop_clock(session: Session, clock: Clock, *, at: datetime, actor: str) -> N
         clock.excluded // 60 if clock.unit == ClockUnit.WORK_HOURS else clock.excluded))
     audit.record(session, actor=actor, action="clock.stop", entity="clock", entity_id=clock.id,
                  data={"used": clock.used, "late": clock.is_overdue(at)}, at=at)
+
+
+def assign_obligation(session: Session, obligation: Obligation, *, person_id: int, at: datetime, actor: str) -> None:
+    """Name the person now responsible (e.g. the approver who took a step)."""
+    if obligation.person_id == person_id:
+        return
+    obligation.person_id = person_id
+    audit.record(session, actor=actor, action="obligation.assign", entity="obligation", entity_id=obligation.id,
+                 data={"person_id": person_id}, at=at)
 
 
 def close_obligation(session: Session, obligation: Obligation, *, at: datetime, actor: str,

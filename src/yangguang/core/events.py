@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy.orm import Session
+
+from yangguang.core.errors import YangguangError
 
 
 @dataclass(frozen=True)
@@ -46,3 +48,22 @@ def subscribe(handler: Handler) -> Handler:
 def emit(session: Session, event: Event) -> None:
     for handler in list(_handlers):
         handler(session, event)
+
+
+def refuse(session: Session, error: YangguangError, event: Event, *, actor: str) -> NoReturn:
+    """Refuse an action that is a monitoring point: nothing of it is written, the attempt is.
+
+    Everything the unit of work staged is rolled back; then, in a transaction of its own, the attempt
+    is written to the audit trail and its event emitted (so supervision records the violation and
+    raises the card its rules ask for); then ``error`` is raised to the caller. ``event.data`` must
+    hold plain values: ORM objects are expired by the rollback.
+    """
+    from yangguang.core import audit
+
+    session.rollback()
+    audit.record(session, actor=actor, action=f"refused:{event.type}", entity=event.subject,
+                 entity_id=event.subject_id, data={"field": error.field, "reason": error.reason, **event.data},
+                 at=event.at)
+    emit(session, event)
+    session.commit()
+    raise error

@@ -14,7 +14,6 @@ HERE = Path(__file__).parent
 def alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(HERE))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     config.attributes["engine"] = engine
     return config
 

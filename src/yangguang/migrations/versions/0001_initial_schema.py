@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 03:43:25.662566
+Create Date: 2026-11-22 03:45:40.648758
 """
 from collections.abc import Sequence
 
@@ -73,6 +73,61 @@ def upgrade() -> None:
     sa.UniqueConstraint('code', name=op.f('uq_unit_code')),
     sa.UniqueConstraint('name', name=op.f('uq_unit_name'))
     )
+    op.create_table('approval_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('basic_code', sa.String(length=40), nullable=False),
+    sa.Column('impl_code', sa.String(length=60), nullable=False),
+    sa.Column('item_type', sa.String(length=2), nullable=False),
+    sa.Column('exercise_level', sa.String(length=1), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('subject_nature', sa.String(length=1), nullable=False),
+    sa.Column('handling_unit', sa.String(length=100), nullable=False),
+    sa.Column('co_units', sa.JSON(), nullable=False),
+    sa.Column('legal_basis', sa.Text(), nullable=False),
+    sa.Column('authority_division', sa.Text(), nullable=False),
+    sa.Column('exercise_content', sa.Text(), nullable=False),
+    sa.Column('quantity_limit', sa.Text(), nullable=False),
+    sa.Column('jurisdiction', sa.Text(), nullable=False),
+    sa.Column('statutory_limit', sa.Integer(), nullable=False),
+    sa.Column('statutory_unit', sa.String(length=16), nullable=False),
+    sa.Column('statutory_note', sa.Text(), nullable=False),
+    sa.Column('promised_limit', sa.Integer(), nullable=False),
+    sa.Column('promised_unit', sa.String(length=16), nullable=False),
+    sa.Column('promised_note', sa.Text(), nullable=False),
+    sa.Column('special_procedures', sa.Text(), nullable=False),
+    sa.Column('conditions', sa.Text(), nullable=False),
+    sa.Column('process_description', sa.Text(), nullable=False),
+    sa.Column('handling_forms', sa.JSON(), nullable=False),
+    sa.Column('case_type', sa.String(length=1), nullable=False),
+    sa.Column('intermediary', sa.Text(), nullable=False),
+    sa.Column('online', sa.Boolean(), nullable=False),
+    sa.Column('online_only', sa.Boolean(), nullable=False),
+    sa.Column('online_url', sa.String(length=300), nullable=False),
+    sa.Column('location', sa.Text(), nullable=False),
+    sa.Column('office_hours', sa.Text(), nullable=False),
+    sa.Column('scope', sa.Text(), nullable=False),
+    sa.Column('service_objects', sa.JSON(), nullable=False),
+    sa.Column('result_name', sa.String(length=200), nullable=False),
+    sa.Column('result_sample', sa.Text(), nullable=False),
+    sa.Column('charges', sa.Boolean(), nullable=False),
+    sa.Column('fee_basis', sa.Text(), nullable=False),
+    sa.Column('fee_standard_fen', sa.Integer(), nullable=True),
+    sa.Column('fee_standard_note', sa.Text(), nullable=False),
+    sa.Column('consult_phone', sa.String(length=100), nullable=False),
+    sa.Column('complaint_phone', sa.String(length=100), nullable=False),
+    sa.Column('faq', sa.Text(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_approval_item_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_approval_item')),
+    sa.UniqueConstraint('impl_code', name=op.f('uq_approval_item_impl_code'))
+    )
+    with op.batch_alter_table('approval_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_approval_item_basic_code'), ['basic_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_approval_item_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('window',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('number', sa.String(length=20), nullable=False),
@@ -84,6 +139,50 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('window', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_window_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('approval_item_material',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('form', sa.String(length=20), nullable=False),
+    sa.Column('copies', sa.Integer(), nullable=False),
+    sa.Column('required', sa.Boolean(), nullable=False),
+    sa.Column('sample', sa.String(length=300), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['approval_item.id'], name=op.f('fk_approval_item_material_item_id_approval_item')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_approval_item_material'))
+    )
+    with op.batch_alter_table('approval_item_material', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_approval_item_material_item_id'), ['item_id'], unique=False)
+
+    op.create_table('approval_item_step',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('share', sa.Integer(), nullable=False),
+    sa.Column('parallel', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['approval_item.id'], name=op.f('fk_approval_item_step_item_id_approval_item')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_approval_item_step'))
+    )
+    with op.batch_alter_table('approval_item_step', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_approval_item_step_item_id'), ['item_id'], unique=False)
+
+    op.create_table('approval_item_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('snapshot', sa.JSON(), nullable=False),
+    sa.Column('changed_by', sa.String(length=100), nullable=False),
+    sa.Column('changed_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('note', sa.String(length=300), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['approval_item.id'], name=op.f('fk_approval_item_version_item_id_approval_item')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_approval_item_version')),
+    sa.UniqueConstraint('item_id', 'version', name='uq_approval_item_version_item_version')
+    )
+    with op.batch_alter_table('approval_item_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_approval_item_version_item_id'), ['item_id'], unique=False)
 
     op.create_table('person',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -126,6 +225,49 @@ def upgrade() -> None:
         batch_op.create_index('ix_obligation_subject', ['subject', 'subject_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_obligation_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('approval_case',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.String(length=40), nullable=False),
+    sa.Column('query_code', sa.String(length=12), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('item_version', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('window_id', sa.Integer(), nullable=True),
+    sa.Column('channel', sa.String(length=1), nullable=False),
+    sa.Column('applicant_name', sa.String(length=200), nullable=False),
+    sa.Column('applicant_type', sa.String(length=1), nullable=False),
+    sa.Column('applicant_id_number', sa.String(length=40), nullable=False),
+    sa.Column('applicant_phone', sa.String(length=20), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('parallel', sa.Boolean(), nullable=False),
+    sa.Column('received_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('accepted_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.Column('accepted_by', sa.Integer(), nullable=True),
+    sa.Column('decided_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.Column('decision', sa.String(length=10), nullable=True),
+    sa.Column('decision_basis', sa.Text(), nullable=False),
+    sa.Column('completed_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.Column('delivered_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.Column('result_number', sa.String(length=60), nullable=False),
+    sa.Column('fee_charged_fen', sa.Integer(), nullable=False),
+    sa.Column('satisfaction', sa.String(length=1), nullable=True),
+    sa.Column('obligation_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['accepted_by'], ['person.id'], name=op.f('fk_approval_case_accepted_by_person')),
+    sa.ForeignKeyConstraint(['item_id'], ['approval_item.id'], name=op.f('fk_approval_case_item_id_approval_item')),
+    sa.ForeignKeyConstraint(['obligation_id'], ['obligation.id'], name=op.f('fk_approval_case_obligation_id_obligation')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_approval_case_unit_id_unit')),
+    sa.ForeignKeyConstraint(['window_id'], ['window.id'], name=op.f('fk_approval_case_window_id_window')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_approval_case')),
+    sa.UniqueConstraint('number', name=op.f('uq_approval_case_number'))
+    )
+    with op.batch_alter_table('approval_case', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_approval_case_accepted_at'), ['accepted_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_approval_case_completed_at'), ['completed_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_approval_case_item_id'), ['item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_approval_case_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_approval_case_unit_id'), ['unit_id'], unique=False)
+        batch_op.create_index('ix_approval_case_window_accepted', ['window_id', 'accepted_at'], unique=False)
+
     op.create_table('clock',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('obligation_id', sa.Integer(), nullable=False),
@@ -149,6 +291,72 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_clock_due_at'), ['due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_clock_next_check_at'), ['next_check_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_clock_obligation_id'), ['obligation_id'], unique=False)
+
+    op.create_table('approval_case_material',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('material_id', sa.Integer(), nullable=True),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('required', sa.Boolean(), nullable=False),
+    sa.Column('provided', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['approval_case.id'], name=op.f('fk_approval_case_material_case_id_approval_case')),
+    sa.ForeignKeyConstraint(['material_id'], ['approval_item_material.id'], name=op.f('fk_approval_case_material_material_id_approval_item_material')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_approval_case_material'))
+    )
+    with op.batch_alter_table('approval_case_material', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_approval_case_material_case_id'), ['case_id'], unique=False)
+
+    op.create_table('approval_case_notice',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('issued_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('issued_by', sa.Integer(), nullable=False),
+    sa.Column('missing', sa.JSON(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['approval_case.id'], name=op.f('fk_approval_case_notice_case_id_approval_case')),
+    sa.ForeignKeyConstraint(['issued_by'], ['person.id'], name=op.f('fk_approval_case_notice_issued_by_person')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_approval_case_notice'))
+    )
+    with op.batch_alter_table('approval_case_notice', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_approval_case_notice_case_id'), ['case_id'], unique=False)
+
+    op.create_table('approval_case_step',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('started_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.Column('done_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('outcome', sa.String(length=20), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('obligation_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['actor_id'], ['person.id'], name=op.f('fk_approval_case_step_actor_id_person')),
+    sa.ForeignKeyConstraint(['case_id'], ['approval_case.id'], name=op.f('fk_approval_case_step_case_id_approval_case')),
+    sa.ForeignKeyConstraint(['obligation_id'], ['obligation.id'], name=op.f('fk_approval_case_step_obligation_id_obligation')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_approval_case_step_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_approval_case_step'))
+    )
+    with op.batch_alter_table('approval_case_step', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_approval_case_step_case_id'), ['case_id'], unique=False)
+
+    op.create_table('approval_fee_charge',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('amount_fen', sa.Integer(), nullable=False),
+    sa.Column('basis', sa.Text(), nullable=False),
+    sa.Column('charged_by', sa.Integer(), nullable=False),
+    sa.Column('charged_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('within_standard', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['approval_case.id'], name=op.f('fk_approval_fee_charge_case_id_approval_case')),
+    sa.ForeignKeyConstraint(['charged_by'], ['person.id'], name=op.f('fk_approval_fee_charge_charged_by_person')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_approval_fee_charge'))
+    )
+    with op.batch_alter_table('approval_fee_charge', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_approval_fee_charge_case_id'), ['case_id'], unique=False)
 
     op.create_table('clock_extension',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -189,12 +397,37 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_clock_extension_clock_id'))
 
     op.drop_table('clock_extension')
+    with op.batch_alter_table('approval_fee_charge', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_approval_fee_charge_case_id'))
+
+    op.drop_table('approval_fee_charge')
+    with op.batch_alter_table('approval_case_step', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_approval_case_step_case_id'))
+
+    op.drop_table('approval_case_step')
+    with op.batch_alter_table('approval_case_notice', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_approval_case_notice_case_id'))
+
+    op.drop_table('approval_case_notice')
+    with op.batch_alter_table('approval_case_material', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_approval_case_material_case_id'))
+
+    op.drop_table('approval_case_material')
     with op.batch_alter_table('clock', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_clock_obligation_id'))
         batch_op.drop_index(batch_op.f('ix_clock_next_check_at'))
         batch_op.drop_index(batch_op.f('ix_clock_due_at'))
 
     op.drop_table('clock')
+    with op.batch_alter_table('approval_case', schema=None) as batch_op:
+        batch_op.drop_index('ix_approval_case_window_accepted')
+        batch_op.drop_index(batch_op.f('ix_approval_case_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_approval_case_state'))
+        batch_op.drop_index(batch_op.f('ix_approval_case_item_id'))
+        batch_op.drop_index(batch_op.f('ix_approval_case_completed_at'))
+        batch_op.drop_index(batch_op.f('ix_approval_case_accepted_at'))
+
+    op.drop_table('approval_case')
     with op.batch_alter_table('obligation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_obligation_unit_id'))
         batch_op.drop_index('ix_obligation_subject')
@@ -206,10 +439,27 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_person_unit_id'))
 
     op.drop_table('person')
+    with op.batch_alter_table('approval_item_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_approval_item_version_item_id'))
+
+    op.drop_table('approval_item_version')
+    with op.batch_alter_table('approval_item_step', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_approval_item_step_item_id'))
+
+    op.drop_table('approval_item_step')
+    with op.batch_alter_table('approval_item_material', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_approval_item_material_item_id'))
+
+    op.drop_table('approval_item_material')
     with op.batch_alter_table('window', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_window_unit_id'))
 
     op.drop_table('window')
+    with op.batch_alter_table('approval_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_approval_item_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_approval_item_basic_code'))
+
+    op.drop_table('approval_item')
     op.drop_table('unit')
     op.drop_table('calendar_state')
     op.drop_table('calendar_notice')
