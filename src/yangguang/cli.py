@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from yangguang.core.cli import audit_app, calendar_app
@@ -21,15 +20,18 @@ def main() -> None:
     """Run the CLI; a user's error is one line on stderr and exit status 2."""
     load_all()
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except YangguangError as exc:
         print(f"error: {exc.field}: {exc.reason}", file=sys.stderr)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        print(f"error: {exc.format_message()}", file=sys.stderr)
-        sys.exit(2)
-    except click.Abort:
+    except typer.Abort:
         print("error: aborted", file=sys.stderr)
+        sys.exit(2)
+    except typer.TyperException as exc:  # usage errors: unknown option, missing argument...
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        print(f"error: {message}", file=sys.stderr)
         sys.exit(2)

@@ -235,6 +235,9 @@ def recompute(session: Session, clock: Clock, calendar: WorkCalendar | None = No
     """Materialise the due moment and the next check from the clock's start, pauses and extension."""
     calendar = calendar or get_calendar(session)
     clock.excluded = _excluded(calendar, clock)
+    if clock.state == ClockState.PAUSED:  # no due moment while time is not counted
+        clock.due_at = clock.next_check_at = None
+        return
     total = clock.limit + clock.extension
     if clock.unit == ClockUnit.WORK_HOURS:
         clock.due_at, clock.provisional = _add_working_minutes(calendar, clock.start_at, total * 60 + clock.excluded)
@@ -303,7 +306,7 @@ def pause_clock(session: Session, clock: Clock, *, reason_code: str, reason: str
     pause = ClockPause(clock_id=clock.id, reason_code=reason_code, reason=reason, started_at=at)
     clock.pauses.append(pause)
     clock.state = ClockState.PAUSED
-    clock.next_check_at = None
+    recompute(session, clock)
     session.flush()
     audit.record(session, actor=actor, action="clock.pause", entity="clock", entity_id=clock.id,
                  data={"reason_code": reason_code, "reason": reason}, at=at)
