@@ -5,13 +5,15 @@ Responsible units and persons are what cards, notifications and scores are addre
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from yangguang.core import audit
 from yangguang.core.db import Base
-from yangguang.core.errors import Forbidden, NotFound
+from yangguang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 class Role(StrEnum):
@@ -116,3 +118,45 @@ def require_role(person: Person, *roles: Role, field: str = "actor") -> None:
     if not any(person.has_role(r) for r in roles):
         wanted = "、".join(ROLE_LABELS[r] for r in roles)
         raise Forbidden(field, f"{person.label} lacks the authority for this action (needs: {wanted})")
+
+
+# -- changes (audited) ------------------------------------------------------------------------------
+def add_unit(session: Session, *, code: str, name: str, actor: str, at: datetime, credit_code: str | None = None,
+             email: str | None = None, mobile: str | None = None, region: str = "") -> Unit:
+    if not code.strip() or not name.strip():
+        raise InvalidInput("code" if not code.strip() else "name", "a department needs a code and a name")
+    if session.scalar(select(Unit.id).where((Unit.code == code) | (Unit.name == name))):
+        raise Conflict("code", f"a department with code {code!r} or name {name!r} exists")
+    unit = Unit(code=code, name=name, credit_code=credit_code, email=email, mobile=mobile, region=region)
+    session.add(unit)
+    session.flush()
+    audit.record(session, actor=actor, action="org.unit_added", entity="unit", entity_id=unit.id,
+                 data={"code": code, "name": name}, at=at)
+    return unit
+
+
+def add_window(session: Session, *, number: str, name: str, unit: Unit, actor: str, at: datetime) -> Window:
+    if session.scalar(select(Window.id).where(Window.number == number)):
+        raise Conflict("number", f"window {number!r} exists")
+    window = Window(number=number, name=name, unit_id=unit.id)
+    session.add(window)
+    session.flush()
+    audit.record(session, actor=actor, action="org.window_added", entity="window", entity_id=window.id,
+                 data={"number": number, "unit": unit.code}, at=at)
+    return window
+
+
+def add_person(session: Session, *, login: str, name: str, unit: Unit, roles: list[str], actor: str, at: datetime,
+               window: Window | None = None, email: str | None = None, mobile: str | None = None) -> Person:
+    unknown = [r for r in roles if r not in {role.value for role in Role}]
+    if unknown:
+        raise InvalidInput("roles", f"unknown role(s) {', '.join(unknown)}")
+    if session.scalar(select(Person.id).where(Person.login == login)):
+        raise Conflict("login", f"login {login!r} is taken")
+    person = Person(login=login, name=name, unit_id=unit.id, roles=list(roles), email=email, mobile=mobile,
+                    window_id=window.id if window else None)
+    session.add(person)
+    session.flush()
+    audit.record(session, actor=actor, action="org.person_added", entity="person", entity_id=person.id,
+                 data={"login": login, "unit": unit.code, "roles": list(roles)}, at=at)
+    return person

@@ -1,0 +1,44 @@
+"""Shared helpers of the benchmark scripts: timing, machine facts, result files."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results"
+PG_DSN = os.environ.get("YANGGUANG_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def best_of(repeats: int, function: Callable[[], object]) -> float:
+    """The fastest of ``repeats`` runs, in seconds (the least disturbed by other load)."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def machine() -> dict[str, object]:
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        cpu = platform.processor()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=Path(__file__).parent).stdout.strip()
+    return {"python": platform.python_version(), "cpu": cpu, "cores": os.cpu_count(), "commit": commit,
+            "when": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+def save(name: str, result: dict[str, object]) -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps({"machine": machine(), **result}, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    return path
