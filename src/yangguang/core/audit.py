@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, select
+from sqlalchemy import BigInteger, Index, Integer, String, Text, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from yangguang.core.db import Base, UTCDateTime
@@ -72,13 +72,28 @@ def entry_hash(seq: int, at: datetime, actor: str, action: str, entity: str, ent
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
+def _locked_head(session: Session) -> AuditHead:
+    """The chain head, locked once per transaction and kept in the session until it ends."""
+    head = session.info.get("audit_head")
+    if head is None:
+        head = session.get(AuditHead, 1, with_for_update=True)
+        if head is None:
+            head = AuditHead(id=1, seq=0, hash=GENESIS)
+            session.add(head)
+        session.info["audit_head"] = head
+    return head
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_head(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop("audit_head", None)
+
+
 def record(session: Session, *, actor: str, action: str, entity: str, entity_id: object,
            data: dict[str, Any] | None = None, at: datetime | None = None) -> AuditEntry:
     """Append one entry to the chain in the caller's transaction."""
-    head = session.get(AuditHead, 1, with_for_update=True)
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
+    head = _locked_head(session)
     at = (at or datetime.now(UTC)).astimezone(UTC)
     seq = head.seq + 1
     payload = canonical(data or {})
