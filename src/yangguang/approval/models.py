@@ -178,6 +178,7 @@ class CaseStep(Base):
     name: Mapped[str] = mapped_column(String(40))
     role: Mapped[str] = mapped_column(String(20))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    share: Mapped[int] = mapped_column(Integer, default=0)  # working days, copied from ItemStep at acceptance
     state: Mapped[str] = mapped_column(String(10))  # pending, active, done
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -199,12 +200,15 @@ class CaseMaterial(Base):
 
 
 class CaseNotice(Base):
-    """The one-time notice (一次性告知书) of everything missing or non-conforming [行政许可法 Art. 32]."""
+    """A written notice to the applicant: the one-time notice (一次性告知书) of everything missing or
+    non-conforming [行政许可法 Art. 32], a refusal to accept [Art. 32], an extension and its reason
+    [Art. 42], the time a special procedure needs [Art. 45], a correction request during review."""
 
     __tablename__ = "approval_case_notice"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("approval_case.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="materials")  # materials, refusal, extension, ...
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     issued_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
     missing: Mapped[list[str]] = mapped_column(JSON)
