@@ -6,14 +6,20 @@ import sys
 
 import typer
 
+from yangguang.approval.cli import case_app
+from yangguang.approval.cli_catalogue import catalogue_app
 from yangguang.core.cli import audit_app, calendar_app
 from yangguang.core.errors import YangguangError
 from yangguang.registry import load_all
+from yangguang.supervision.cli import supervise_app
 
 app = typer.Typer(help="阳光 Yangguang: administrative e-supervision and government transparency.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(audit_app, name="audit")
+app.add_typer(catalogue_app, name="catalogue")
+app.add_typer(case_app, name="case")
+app.add_typer(supervise_app, name="supervise")
 
 
 def main() -> None:

@@ -373,7 +373,10 @@ def stop_clock(session: Session, clock: Clock, *, at: datetime, actor: str) -> N
     calendar = get_calendar(session)
     clock.state = ClockState.STOPPED
     clock.stopped_at = at
-    clock.next_check_at = None
+    if clock.next_check_at is not None and clock.next_check_at > at:
+        # Thresholds after the stop will never be reached; one already passed (a case finished late
+        # between two sweeps) stays for the sweep to judge.
+        clock.next_check_at = None
     clock.used = max(0, units_between(calendar, clock.unit, clock.start_at, at) - (
         clock.excluded // 60 if clock.unit == ClockUnit.WORK_HOURS else clock.excluded))
     audit.record(session, actor=actor, action="clock.stop", entity="clock", entity_id=clock.id,

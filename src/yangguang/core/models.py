@@ -3,7 +3,8 @@
 from yangguang.core.audit import AuditEntry, AuditHead
 from yangguang.core.calendar import CalendarDay, CalendarNotice, CalendarState
 from yangguang.core.clocks import Clock, ClockExtension, ClockPause, Obligation
+from yangguang.core.notify import InboxMessage, Notification
 from yangguang.core.org import Person, Unit, Window
 
 __all__ = ["AuditEntry", "AuditHead", "CalendarDay", "CalendarNotice", "CalendarState", "Clock", "ClockExtension",
-           "ClockPause", "Obligation", "Person", "Unit", "Window"]
+           "ClockPause", "InboxMessage", "Notification", "Obligation", "Person", "Unit", "Window"]

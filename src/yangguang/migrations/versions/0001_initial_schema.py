@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 03:45:40.648758
+Create Date: 2026-11-22 03:54:01.319849
 """
 from collections.abc import Sequence
 
@@ -57,6 +57,16 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_state'))
+    )
+    op.create_table('supervision_sweep_state',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('last_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.Column('last_run_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.Column('runs', sa.Integer(), nullable=False),
+    sa.Column('clocks_examined', sa.Integer(), nullable=False),
+    sa.Column('cards_raised', sa.Integer(), nullable=False),
+    sa.Column('last_counts', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supervision_sweep_state'))
     )
     op.create_table('unit',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -202,6 +212,44 @@ def upgrade() -> None:
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_person_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('inbox_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('ref', sa.String(length=100), nullable=True),
+    sa.Column('link', sa.String(length=300), nullable=True),
+    sa.Column('created_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('read_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_inbox_message_person_id_person')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inbox_message'))
+    )
+    with op.batch_alter_table('inbox_message', schema=None) as batch_op:
+        batch_op.create_index('ix_inbox_message_person_read', ['person_id', 'read_at'], unique=False)
+
+    op.create_table('notification',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('recipient', sa.String(length=200), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('ref', sa.String(length=100), nullable=True),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('created_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('next_attempt_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.Column('sent_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_notification_person_id_person')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_notification_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification'))
+    )
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_ref'), ['ref'], unique=False)
+        batch_op.create_index('ix_notification_state_next', ['state', 'next_attempt_at'], unique=False)
+
     op.create_table('obligation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=60), nullable=False),
@@ -292,6 +340,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_clock_next_check_at'), ['next_check_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_clock_obligation_id'), ['obligation_id'], unique=False)
 
+    op.create_table('supervision_rating',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('obligation_id', sa.Integer(), nullable=True),
+    sa.Column('subject', sa.String(length=40), nullable=False),
+    sa.Column('subject_id', sa.String(length=40), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('window_id', sa.Integer(), nullable=True),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('rating', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['obligation_id'], ['obligation.id'], name=op.f('fk_supervision_rating_obligation_id_obligation')),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_supervision_rating_person_id_person')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_supervision_rating_unit_id_unit')),
+    sa.ForeignKeyConstraint(['window_id'], ['window.id'], name=op.f('fk_supervision_rating_window_id_window')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supervision_rating'))
+    )
+    with op.batch_alter_table('supervision_rating', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_rating_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_rating_obligation_id'), ['obligation_id'], unique=False)
+
     op.create_table('approval_case_material',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -309,6 +378,7 @@ def upgrade() -> None:
     op.create_table('approval_case_notice',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('issued_at', yangguang.core.db.UTCDateTime(), nullable=False),
     sa.Column('issued_by', sa.Integer(), nullable=False),
     sa.Column('missing', sa.JSON(), nullable=False),
@@ -327,6 +397,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=40), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('share', sa.Integer(), nullable=False),
     sa.Column('state', sa.String(length=10), nullable=False),
     sa.Column('started_at', yangguang.core.db.UTCDateTime(), nullable=True),
     sa.Column('done_at', yangguang.core.db.UTCDateTime(), nullable=True),
@@ -384,11 +455,114 @@ def upgrade() -> None:
     with op.batch_alter_table('clock_pause', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_clock_pause_clock_id'), ['clock_id'], unique=False)
 
+    op.create_table('supervision_card',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.String(length=20), nullable=False),
+    sa.Column('level', sa.String(length=10), nullable=False),
+    sa.Column('rule_code', sa.String(length=80), nullable=False),
+    sa.Column('rule_name', sa.String(length=200), nullable=False),
+    sa.Column('category', sa.String(length=10), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('subject', sa.String(length=40), nullable=False),
+    sa.Column('subject_id', sa.String(length=40), nullable=False),
+    sa.Column('obligation_id', sa.Integer(), nullable=True),
+    sa.Column('clock_id', sa.Integer(), nullable=True),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('issued_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('issued_by', sa.String(length=100), nullable=False),
+    sa.Column('state', sa.String(length=12), nullable=False),
+    sa.Column('dedupe_key', sa.String(length=200), nullable=False),
+    sa.Column('escalated_from_id', sa.Integer(), nullable=True),
+    sa.Column('rectification_obligation_id', sa.Integer(), nullable=True),
+    sa.Column('acknowledged_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.Column('closed_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['clock_id'], ['clock.id'], name=op.f('fk_supervision_card_clock_id_clock')),
+    sa.ForeignKeyConstraint(['escalated_from_id'], ['supervision_card.id'], name=op.f('fk_supervision_card_escalated_from_id_supervision_card')),
+    sa.ForeignKeyConstraint(['obligation_id'], ['obligation.id'], name=op.f('fk_supervision_card_obligation_id_obligation')),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_supervision_card_person_id_person')),
+    sa.ForeignKeyConstraint(['rectification_obligation_id'], ['obligation.id'], name=op.f('fk_supervision_card_rectification_obligation_id_obligation')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_supervision_card_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supervision_card')),
+    sa.UniqueConstraint('dedupe_key', name=op.f('uq_supervision_card_dedupe_key')),
+    sa.UniqueConstraint('number', name=op.f('uq_supervision_card_number'))
+    )
+    with op.batch_alter_table('supervision_card', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_card_issued_at'), ['issued_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_card_level'), ['level'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_card_obligation_id'), ['obligation_id'], unique=False)
+        batch_op.create_index('ix_supervision_card_person_issued', ['person_id', 'issued_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_card_rule_code'), ['rule_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_card_state'), ['state'], unique=False)
+        batch_op.create_index('ix_supervision_card_unit_issued', ['unit_id', 'issued_at'], unique=False)
+
+    op.create_table('supervision_finding',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('rule_code', sa.String(length=80), nullable=False),
+    sa.Column('event_type', sa.String(length=80), nullable=True),
+    sa.Column('subject', sa.String(length=40), nullable=False),
+    sa.Column('subject_id', sa.String(length=40), nullable=False),
+    sa.Column('obligation_id', sa.Integer(), nullable=True),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('card_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['card_id'], ['supervision_card.id'], name=op.f('fk_supervision_finding_card_id_supervision_card')),
+    sa.ForeignKeyConstraint(['obligation_id'], ['obligation.id'], name=op.f('fk_supervision_finding_obligation_id_obligation')),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_supervision_finding_person_id_person')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_supervision_finding_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supervision_finding'))
+    )
+    with op.batch_alter_table('supervision_finding', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_finding_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_finding_rule_code'), ['rule_code'], unique=False)
+        batch_op.create_index('ix_supervision_finding_subject', ['subject', 'subject_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_finding_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('supervision_rectification',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('card_id', sa.Integer(), nullable=False),
+    sa.Column('submitted_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('submitted_by', sa.String(length=100), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('evidence', sa.JSON(), nullable=False),
+    sa.Column('reviewed_by', sa.String(length=100), nullable=True),
+    sa.Column('reviewed_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.Column('verdict', sa.String(length=10), nullable=True),
+    sa.Column('review_note', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['card_id'], ['supervision_card.id'], name=op.f('fk_supervision_rectification_card_id_supervision_card')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supervision_rectification'))
+    )
+    with op.batch_alter_table('supervision_rectification', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_rectification_card_id'), ['card_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('supervision_rectification', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_rectification_card_id'))
+
+    op.drop_table('supervision_rectification')
+    with op.batch_alter_table('supervision_finding', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_finding_unit_id'))
+        batch_op.drop_index('ix_supervision_finding_subject')
+        batch_op.drop_index(batch_op.f('ix_supervision_finding_rule_code'))
+        batch_op.drop_index(batch_op.f('ix_supervision_finding_at'))
+
+    op.drop_table('supervision_finding')
+    with op.batch_alter_table('supervision_card', schema=None) as batch_op:
+        batch_op.drop_index('ix_supervision_card_unit_issued')
+        batch_op.drop_index(batch_op.f('ix_supervision_card_state'))
+        batch_op.drop_index(batch_op.f('ix_supervision_card_rule_code'))
+        batch_op.drop_index('ix_supervision_card_person_issued')
+        batch_op.drop_index(batch_op.f('ix_supervision_card_obligation_id'))
+        batch_op.drop_index(batch_op.f('ix_supervision_card_level'))
+        batch_op.drop_index(batch_op.f('ix_supervision_card_issued_at'))
+
+    op.drop_table('supervision_card')
     with op.batch_alter_table('clock_pause', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_clock_pause_clock_id'))
 
@@ -413,6 +587,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_approval_case_material_case_id'))
 
     op.drop_table('approval_case_material')
+    with op.batch_alter_table('supervision_rating', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_rating_obligation_id'))
+        batch_op.drop_index(batch_op.f('ix_supervision_rating_at'))
+
+    op.drop_table('supervision_rating')
     with op.batch_alter_table('clock', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_clock_obligation_id'))
         batch_op.drop_index(batch_op.f('ix_clock_next_check_at'))
@@ -435,6 +614,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_obligation_closed_at'))
 
     op.drop_table('obligation')
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_index('ix_notification_state_next')
+        batch_op.drop_index(batch_op.f('ix_notification_ref'))
+
+    op.drop_table('notification')
+    with op.batch_alter_table('inbox_message', schema=None) as batch_op:
+        batch_op.drop_index('ix_inbox_message_person_read')
+
+    op.drop_table('inbox_message')
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_person_unit_id'))
 
@@ -461,6 +649,7 @@ def downgrade() -> None:
 
     op.drop_table('approval_item')
     op.drop_table('unit')
+    op.drop_table('supervision_sweep_state')
     op.drop_table('calendar_state')
     op.drop_table('calendar_notice')
     op.drop_table('calendar_day')
