@@ -197,6 +197,29 @@ def test_a_late_sweep_raises_every_passed_threshold_once(db, time_rules):
     assert again["clocks_examined"] == 1 and again["cards"] == []
 
 
+def test_a_case_finished_late_between_two_sweeps_still_gets_its_yellow_card(db, time_rules):
+    """Yellow when the promised limit is exceeded [approval-and-supervision.md, trigger 2], even when the
+    case was completed after its deadline but before the sweep that would have seen it running."""
+    org = Org(db)
+    obligation, clock = open_case(db, org, at("2026-09-29 10:00"))  # due at the end of 2026-10-09
+    sweep(db, at("2026-10-09 08:00"))  # the warning
+    clocks.close_obligation(db, obligation, at=at("2026-10-12 11:00"), actor="test")  # one working day late
+    result = sweep(db, at("2026-10-12 12:00"))
+    assert (result["warnings"], result["yellow"], result["red"]) == (0, 1, 0)
+    assert clock.next_check_at is None  # the red threshold lies after the stop: never reached
+    sweep(db, at("2026-10-20 12:00"))
+    assert cards_of(db, "test.overdue_by") == []
+
+
+def test_a_case_finished_in_time_raises_nothing_more(db, time_rules):
+    org = Org(db)
+    obligation, clock = open_case(db, org, at("2026-09-29 10:00"))
+    sweep(db, at("2026-10-09 08:00"))
+    clocks.close_obligation(db, obligation, at=at("2026-10-09 16:00"), actor="test")
+    assert clock.next_check_at is None
+    assert zeros(sweep(db, at("2026-10-20 12:00")))
+
+
 def test_sweep_reads_only_due_clocks_in_batches(db, time_rules):
     org = Org(db)
     for n in range(7):
