@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 ## Build the demo county on SQLite (var/demo.db) and show where to look next.
 demo: $(STAMP)
-	YANGGUANG_DATABASE_URL=$${YANGGUANG_DATABASE_URL:-sqlite:///var/demo.db} $(BIN)/yangguang demo
+	YANGGUANG_DATABASE_URL=sqlite:///var/demo.db $(BIN)/yangguang demo --fresh
 
 ## Lint, then every test on SQLite and on PostgreSQL (mandatory under CI=true).
 test: $(STAMP)

@@ -10,6 +10,7 @@ from yangguang.approval.cli import case_app
 from yangguang.approval.cli_catalogue import catalogue_app
 from yangguang.core.cli import audit_app, calendar_app
 from yangguang.core.errors import YangguangError
+from yangguang.demo.cli import demo
 from yangguang.registry import load_all
 from yangguang.supervision.cli import supervise_app
 
@@ -20,6 +21,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(catalogue_app, name="catalogue")
 app.add_typer(case_app, name="case")
 app.add_typer(supervise_app, name="supervise")
+app.command("demo")(demo)
 
 
 def main() -> None:

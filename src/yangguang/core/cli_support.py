@@ -13,7 +13,8 @@ from rich.console import Console
 
 from yangguang.core.errors import InvalidInput
 
-console = Console()
+# Piped or captured output is read by people in wide windows and by scripts: do not squeeze tables to 80.
+console = Console(width=None if sys.stdout.isatty() else 200)
 err_console = Console(stderr=True)
 
 

@@ -147,3 +147,17 @@ def reading(url: str | None = None) -> Iterator[Session]:
     finally:
         session.rollback()
         session.close()
+
+
+def reset_database(url: str | None = None) -> None:
+    """Drop every table of the schema (and Alembic's bookkeeping) and migrate afresh. Destructive:
+    for rebuilding a demo database, never called on a deployment's data by the platform itself."""
+    from yangguang.registry import load_all
+
+    load_all()
+    engine = get_engine(url)
+    Base.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    _migrated.discard(str(engine.url))
+    ensure_schema(engine)

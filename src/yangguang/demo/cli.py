@@ -1,0 +1,61 @@
+"""``yangguang demo``: build the demo county and say where to look next."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from yangguang.core import db
+from yangguang.core.cli_support import JsonOption, console, print_json
+from yangguang.core.settings import get_settings
+
+LEVELS = {"warning": "预警", "yellow": "黄牌", "red": "红牌"}
+STATES = {"in_progress": "办理中", "completed": "已办结", "delivered": "已送达", "awaiting_materials": "待补齐材料",
+          "suspended": "暂停计时", "refused": "不予受理"}
+
+
+def demo(seed: int = typer.Option(2026, help="Random seed: the same seed builds the same county."),
+         cases: int = typer.Option(6000, help="How many applications the simulated year receives."),
+         fresh: bool = typer.Option(False, "--fresh", help="Drop everything in the database first."),
+         no_serve: bool = typer.Option(False, "--no-serve", help="Only build (scripts use this)."),
+         as_json: bool = JsonOption) -> None:
+    """Build the demo county 青山县 (departments, catalogue, staff, a year of cases under supervision)."""
+    from yangguang.demo import build
+
+    if fresh:
+        db.reset_database()
+    result = build(seed=seed, cases=cases, show_progress=not as_json)
+    if as_json:
+        print_json(result)
+        return
+    _report(result)
+    if not no_serve:
+        console.print("\n[dim]The web portal is not part of this version yet; the command line above is the way in."
+                      "[/dim]")
+
+
+def _report(result: dict) -> None:
+    url = get_settings().database_url
+    states = "、".join(f"{STATES.get(k, k)} {v}" for k, v in sorted(result["cases"]["by_state"].items()))
+    levels = "、".join(f"{LEVELS[k]} {v}" for k, v in sorted(result["cards"]["by_level"].items()))
+    console.print(f"[bold]青山县演示数据已生成[/bold] ({result['seconds']} s, seed {result['seed']}) → {url}")
+    console.print(f"办件 {result['cases']['received']} 件：{states}")
+    console.print(f"监察：{levels}；未销号 {result['cards']['open']} 张")
+    prefix = f"YANGGUANG_DATABASE_URL={url} .venv/bin/yangguang"
+    console.print("\n[bold]Where to look next[/bold]")
+    hints = [f"{prefix} supervise cards --level red", f"{prefix} supervise scores --period 2026-10",
+             f"{prefix} supervise scores --period 2026-10 --by window", f"{prefix} supervise rules",
+             f"{prefix} case list --state in_progress", f"{prefix} audit verify"]
+    if result["sample_red_card"]:
+        hints.insert(1, f"{prefix} supervise card {result['sample_red_card']}")
+    if result["sample_case"]:
+        number, code = result["sample_case"]["number"], result["sample_case"]["query_code"]
+        hints += [f"{prefix} case show {number}", f"{prefix} case progress {number} --code {code}"]
+    for hint in hints:
+        console.print(f"  {hint}", soft_wrap=True)
+    table = Table(title="Demo accounts (one of each role; every department has its own)")
+    for column in ("login", "role", "unit"):
+        table.add_column(column)
+    for account in result["accounts"][:3] + result["accounts"][-3:]:
+        table.add_row(account["login"], account["role"], account["unit"])
+    console.print(table)
