@@ -106,7 +106,8 @@ def run_yangguang(url: str, cases: int) -> float:
             number = case.number
         for step, actor in (("审查", "approver"), ("决定", "head"), ("办结", "clerk")):
             with db.transaction(url) as session:
-                service.act_on_step(session, number, step, actor, at=moment, decision="grant" if step == "决定" else None)
+                decision = "grant" if step == "决定" else None
+                service.act_on_step(session, number, step, actor, at=moment, decision=decision)
         with db.transaction(url) as session:
             service.deliver_result(session, number, "clerk", f"SP{number}", at=moment)
     return time.perf_counter() - start
