@@ -154,7 +154,7 @@ def main() -> None:
             "ratio": round(peer / ours, 2), "target_ratio": 3,
         }
         print(backend, results[backend], flush=True)
-    print("saved", save("lifecycle", results))
+    print("saved", save("lifecycle", results, merge=True))
 
 
 if __name__ == "__main__":

@@ -94,7 +94,7 @@ class Loader:
                     for row in rows:
                         copy.write_row(row)
             else:
-                processors = [c.type.bind_processor(self.dialect) for c in table.columns]
+                processors = [c.type.dialect_impl(self.dialect).bind_processor(self.dialect) for c in table.columns]
                 bound = [tuple(p(v) if p and v is not None else v for p, v in zip(processors, row, strict=True))
                          for row in rows]
                 cursor.execute("BEGIN")  # the engine's connections leave transactions to us
@@ -230,7 +230,7 @@ def main() -> None:
         results[backend] = {"cases": args.cases, **built, **measure(url)}
         print(backend, results[backend], flush=True)
         db.dispose_engines()
-    print("saved", save("sweep", results))
+    print("saved", save("sweep", results, merge=True))
 
 
 if __name__ == "__main__":

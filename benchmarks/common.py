@@ -37,8 +37,14 @@ def machine() -> dict[str, object]:
             "when": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
-def save(name: str, result: dict[str, object]) -> Path:
+def save(name: str, result: dict[str, object], *, merge: bool = False) -> Path:
+    """Write ``results/NAME.json``; with ``merge``, keep the entries of earlier runs this one did not
+    produce (a run of one backend keeps the other backend's figures)."""
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
+    if merge and path.exists():
+        earlier = json.loads(path.read_text("utf-8"))
+        earlier.pop("machine", None)
+        result = {**earlier, **result}
     path.write_text(json.dumps({"machine": machine(), **result}, ensure_ascii=False, indent=2) + "\n", "utf-8")
     return path
