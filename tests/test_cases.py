@@ -73,6 +73,8 @@ def count(db, action) -> int:
 
 # -- acceptance -------------------------------------------------------------------------------------
 def test_complete_application_is_accepted_with_promised_and_statutory_clocks(db, hall, events):
+    """Promised and statutory clocks from acceptance, in working days [approval-and-supervision.md, "Licensing-law
+    time limits"; 行政许可法 Arts. 42, 82]."""
     case = receive(db, hall, "2026-09-29 10:00")
     assert case.state == "in_progress"
     assert case.number == "2026SCJ000001" and len(case.query_code) == 6 and case.query_code.isdigit()
@@ -148,6 +150,8 @@ def test_receipt_input_errors_name_the_field(db, hall):
 
 
 def test_forced_acceptance_and_offline_handling_of_online_only_item_are_reported(db, hall, events):
+    """Triggers 6 and 8: an online-only item handled offline; acceptance without the required materials
+    [approval-and-supervision.md, E-supervision]."""
     receive(db, hall, materials=["食品经营许可申请书"], force_accept=True)
     receive(db, hall, item="SCJ-0002", channel="1")
     first, second = of_type(events, "approval.case_accepted")
@@ -156,6 +160,7 @@ def test_forced_acceptance_and_offline_handling_of_online_only_item_are_reported
 
 
 def test_refusing_a_complete_application_is_reported(db, hall, events):
+    """Trigger 1: a valid application refused [approval-and-supervision.md, E-supervision]."""
     case = receive(db, hall)
     notice = service.refuse_application(db, case, hall.clerk, "不属于本机关职权范围", "", at=at("2026-03-02 10:00"))
     assert case.state == "refused" and notice.kind == "refusal" and "不予受理" in notice.text
@@ -168,6 +173,8 @@ def test_refusing_a_complete_application_is_reported(db, hall, events):
 
 # -- fixed order (流程固化) and authority ----------------------------------------------------------
 def test_out_of_order_skipped_and_repeated_steps_are_refused_and_recorded(db, hall, events):
+    """Fixed steps (流程固化): skipped, repeated or out-of-order actions are refused and recorded
+    [approval-and-supervision.md, "Service-centre practice"; trigger 8]."""
     case = receive(db, hall)
     number = case.number
     db.commit()
@@ -193,6 +200,7 @@ def test_out_of_order_skipped_and_repeated_steps_are_refused_and_recorded(db, ha
 
 
 def test_acting_on_a_case_awaiting_materials_is_out_of_order(db, hall):
+    """Nothing can be done on a case not yet accepted [approval-and-supervision.md, "Service-centre practice"]."""
     case = receive(db, hall, materials=[])
     number = case.number
     db.commit()
@@ -202,6 +210,8 @@ def test_acting_on_a_case_awaiting_materials_is_out_of_order(db, hall):
 
 
 def test_unauthorised_role_and_other_department_are_refused_and_recorded(db, hall, events):
+    """Actions by someone without the authority are refused and recorded [approval-and-supervision.md,
+    "Service-centre practice"; trigger 8]."""
     case = receive(db, hall)
     number = case.number
     db.commit()
@@ -231,6 +241,7 @@ def test_unknown_step_or_missing_decision_is_plain_bad_input(db, hall):
 
 
 def test_full_five_step_lifecycle(db, hall, events):
+    """受理 → 审查 → 决定 → 办结 → 送达 [approval-and-supervision.md, "Service-centre practice"]."""
     case = receive(db, hall, "2026-03-02 09:00")
     review = service.act_on_step(db, case, "审查", hall.approver, note="材料真实", at=at("2026-03-03 15:00"))
     assert review.actor_id == hall.approver.id
@@ -264,6 +275,7 @@ def test_full_five_step_lifecycle(db, hall, events):
 
 
 def test_denial_reports_whether_a_legal_basis_was_given(db, hall, events):
+    """Trigger 5: a refusal without legal reasons [approval-and-supervision.md, E-supervision; 行政许可法 Art. 38]."""
     case = receive(db, hall)
     service.act_on_step(db, case, "审查", hall.approver, at=at("2026-03-03 09:00"))
     service.act_on_step(db, case, "决定", hall.head, decision="deny", at=at("2026-03-03 10:00"))
@@ -306,6 +318,7 @@ def test_special_procedure_pauses_case_and_step_clocks_and_resume_moves_the_due_
 
 
 def test_correction_during_review_pauses_until_received(db, hall):
+    """Time for a correction (补正) is not counted [calendar-and-clocks.md, "Counting a time limit"]."""
     case = receive(db, hall, "2026-03-02 09:00")
     notice = service.request_correction(db, case, hall.approver, ["平面图比例不符", "缺少消防验收意见"],
                                         at=at("2026-03-03 10:00"))
@@ -333,6 +346,7 @@ def test_extension_once_by_at_most_ten_working_days(db, hall, events):
 
 
 def test_extension_by_someone_who_is_not_the_head_is_refused_and_recorded(db, hall):
+    """Only the head approves an extension [行政许可法 Art. 42]."""
     case = receive(db, hall)
     number = case.number
     db.commit()
@@ -346,6 +360,8 @@ def test_extension_by_someone_who_is_not_the_head_is_refused_and_recorded(db, ha
 
 # -- parallel approval (并联审批) -------------------------------------------------------------------
 def test_parallel_step_waits_for_every_department(db, hall):
+    """Parallel approval: the case is done when all departments are done [approval-and-supervision.md,
+    "Service-centre practice"]."""
     case = receive(db, hall, item="SCJ-0003")
     assert case.parallel
     branches = [r for r in case.steps if r.name == "审查"]
@@ -366,6 +382,7 @@ def test_parallel_step_waits_for_every_department(db, hall):
 
 
 def test_a_department_repeating_its_parallel_branch_is_refused(db, hall):
+    """A step cannot be repeated [approval-and-supervision.md, "Service-centre practice"]."""
     case = receive(db, hall, item="SCJ-0003")
     number = case.number
     service.act_on_step(db, case, "审查", hall.other_approver, at=at("2026-03-03 10:00"))
@@ -379,6 +396,8 @@ def test_a_department_repeating_its_parallel_branch_is_refused(db, hall):
 # -- fees -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("amount", [50.0, -1, True, Decimal("12.5"), "5000", None])
 def test_bad_fee_amounts_are_refused_and_nothing_is_written(db, hall, events, amount):
+    """Money in fen, never float; a negative fee is bad input [DESIGN.md, Conventions; approval-and-supervision.md,
+    fees]."""
     case = receive(db, hall)
     with pytest.raises(InvalidInput) as err:
         service.charge_fee(db, case, hall.finance, amount, "省物价局收费文件", at=at("2026-03-02 10:00"))
@@ -389,6 +408,8 @@ def test_bad_fee_amounts_are_refused_and_nothing_is_written(db, hall, events, am
 
 
 def test_fee_within_and_above_the_standard(db, hall, events):
+    """Trigger 7: a fee above the standard or without basis [approval-and-supervision.md, E-supervision and
+    "Service-centre practice"]."""
     case = receive(db, hall)
     ok = service.charge_fee(db, case, hall.finance, Decimal("5000"), "省物价局收费文件", at=at("2026-03-02 10:00"))
     assert ok.within_standard and ok.amount_fen == 5000
@@ -403,6 +424,7 @@ def test_fee_within_and_above_the_standard(db, hall, events):
 
 
 def test_fee_by_someone_outside_the_finance_window_is_refused_and_recorded(db, hall):
+    """Fees are charged only by the centre's finance window [approval-and-supervision.md, "Service-centre practice"]."""
     case = receive(db, hall)
     number = case.number
     db.commit()
@@ -433,6 +455,8 @@ def test_rules_raise_the_cards_the_events_call_for(db, hall):
 
 # -- the public progress view -----------------------------------------------------------------------
 def test_progress_shows_steps_and_time_but_never_the_applicant(db, hall):
+    """The public sees each case's progress by number, never another person's data [approval-and-supervision.md,
+    "Service-centre practice"]."""
     case = receive(db, hall, "2026-03-02 09:00")
     service.act_on_step(db, case, "审查", hall.approver, at=at("2026-03-03 15:00"))
     view = service.case_progress(db, case.number, case.query_code, at=at("2026-03-05 12:00"))
@@ -530,6 +554,7 @@ def test_default_catalogue_flow_completes_at_banjie_and_delivers_after(db, hall,
 
 
 def test_deliver_result_goes_through_the_songda_step_when_the_flow_has_one(db, hall):
+    """Issue or serve the licence after the decision [行政许可法 Art. 44]."""
     case = receive(db, hall)
     for step, person, kw in [("审查", hall.approver, {}), ("决定", hall.head, {"decision": "grant"}),
                              ("办结", hall.clerk, {})]:
