@@ -85,3 +85,36 @@ def test_an_entry_rolls_back_with_its_change(db_url):
     with core_db.reading(db_url) as session:
         report = audit.verify(session)
     assert report.ok and report.entries == 1
+
+
+def test_an_entry_names_a_row_by_the_id_its_flush_assigns(db_url):
+    from yangguang.core.org import Unit
+
+    with core_db.transaction(db_url) as session:
+        unit = Unit(code="SCJ", name="县市场监督管理局")
+        session.add(unit)
+        audit.record(session, actor="x", action="org.unit_added", entity="unit", entity_id=unit,
+                     data={"unit_id": unit, "code": "SCJ"}, at=at("2026-03-02 09:00"))
+        assert unit.id is None  # nothing flushed yet: the entry waits for the id
+    with core_db.reading(db_url) as session:
+        [entry] = audit.history(session, "unit", unit.id)
+        assert entry.data == f'{{"code":"SCJ","unit_id":{unit.id}}}'
+        assert audit.verify(session).ok
+
+
+def test_entries_of_a_rolled_back_savepoint_are_dropped(db_url):
+    with core_db.transaction(db_url) as session:
+        audit.record(session, actor="x", action="kept.before", entity="case", entity_id=1)
+        session.flush()
+        savepoint = session.begin_nested()
+        audit.record(session, actor="x", action="dropped.queued", entity="case", entity_id=2)
+        savepoint.rollback()
+        savepoint = session.begin_nested()
+        audit.record(session, actor="x", action="dropped.written", entity="case", entity_id=3)
+        audit.write_entries(session)
+        savepoint.rollback()
+        audit.record(session, actor="x", action="kept.after", entity="case", entity_id=4)
+    with core_db.reading(db_url) as session:
+        report = audit.verify(session)
+        actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)).all()
+    assert report.ok and actions == ["kept.before", "kept.after"]

@@ -27,6 +27,7 @@ def _done(db, unit, start: str, end: str, *, limit: int = 5, kind: str = "approv
     clocks.start_clock(db, obligation, kind=clock_kind, unit="workdays", limit=limit, start_at=at(start), actor="test")
     if end:
         clocks.close_obligation(db, obligation, at=at(end), actor="test")
+    db.flush()  # ids are assigned at flush
     return obligation
 
 

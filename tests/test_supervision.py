@@ -56,6 +56,7 @@ def open_case(db, org: Org, start, *, limit: int = 3, kind: str = "test.case", c
                                         window_id=window.id if window else None, at=start, actor="test")
     clock = clocks.start_clock(db, obligation, kind=clock_kind, unit="workdays", limit=limit, start_at=start,
                                actor="test", extension_max=extension_max)
+    db.flush()  # ids are assigned at flush
     return obligation, clock
 
 
@@ -71,7 +72,7 @@ def rules():
 
     yield add
     for code in added:
-        registry._rules.pop(code, None)
+        registry.unregister(code)
 
 
 @pytest.fixture

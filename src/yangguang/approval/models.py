@@ -11,7 +11,9 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from yangguang.core.clocks import Obligation
 from yangguang.core.db import Base, UTCDateTime
+from yangguang.core.org import Unit
 
 
 class Item(Base):
@@ -73,6 +75,7 @@ class Item(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
+    unit: Mapped[Unit] = relationship(viewonly=True)
     materials: Mapped[list[ItemMaterial]] = relationship(
         order_by="ItemMaterial.seq", cascade="all, delete-orphan", back_populates="item")
     steps: Mapped[list[ItemStep]] = relationship(
@@ -162,7 +165,8 @@ class Case(Base):
     satisfaction: Mapped[str | None] = mapped_column(String(1))  # 好差评 A.8
     obligation_id: Mapped[int | None] = mapped_column(ForeignKey("obligation.id"))
 
-    item: Mapped[Item] = relationship()
+    item: Mapped[Item] = relationship(viewonly=True)  # the catalogue is read, never written, through a case
+    obligation: Mapped[Obligation | None] = relationship()
     steps: Mapped[list[CaseStep]] = relationship(order_by="CaseStep.id", cascade="all, delete-orphan")
     materials: Mapped[list[CaseMaterial]] = relationship(order_by="CaseMaterial.id", cascade="all, delete-orphan")
 
@@ -186,6 +190,7 @@ class CaseStep(Base):
     outcome: Mapped[str] = mapped_column(String(20), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     obligation_id: Mapped[int | None] = mapped_column(ForeignKey("obligation.id"))
+    obligation: Mapped[Obligation | None] = relationship()
 
 
 class CaseMaterial(Base):

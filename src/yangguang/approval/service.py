@@ -45,7 +45,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, NoReturn
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from yangguang.approval.codes import HANDLING_FORM, SATISFACTION, SERVICE_OBJECT, SPECIAL_PROCEDURE_KINDS
@@ -140,8 +140,12 @@ def _person(session: Session, actor: Person | str, field: str = "actor") -> Pers
     return get_person(session, actor, field)
 
 
+_CASE_BY_NUMBER = select(Case).where(Case.number == bindparam("number")).options(joinedload(Case.steps))
+
+
 def get_case(session: Session, number: str) -> Case:
-    case = session.scalar(select(Case).where(Case.number == number))
+    """The case numbered ``number`` with its steps (one query)."""
+    case = session.scalars(_CASE_BY_NUMBER, {"number": number}).unique().one_or_none()
     if case is None:
         raise NotFound("number", f"no case numbered {number!r}")
     return case
@@ -158,7 +162,7 @@ def _event(case: Case, type_: str, *, unit_id: int, person_id: int | None, oblig
 
 
 def _record(session: Session, actor: str, action: str, case: Case, at: datetime, **data: Any) -> None:
-    audit.record(session, actor=actor, action=action, entity=SUBJECT_CASE, entity_id=case.id,
+    audit.record(session, actor=actor, action=action, entity=SUBJECT_CASE, entity_id=case,
                  data={"number": case.number, **data}, at=at)
 
 
@@ -207,20 +211,18 @@ def _letter(session: Session, title: str, case: Case, body: str, unit_id: int, a
             f"（编号：{case.number}）{body}\n\n{unit.name}\n{_cn_date(at)}")
 
 
-def _live_obligations(session: Session, case: Case) -> list[Obligation]:
-    """The case obligation and the obligations of its active steps, with their clocks and pauses."""
+_OBLIGATIONS = select(Obligation).where(Obligation.id.in_(bindparam("ids", expanding=True))).order_by(Obligation.id)
+_WITH_CLOCKS = _OBLIGATIONS.options(joinedload(Obligation.clocks))
+_WITH_CLOCKS_AND_PAUSES = _OBLIGATIONS.options(joinedload(Obligation.clocks).selectinload(Clock.pauses))
+
+
+def _live_obligations(session: Session, case: Case, *, pauses: bool = True) -> list[Obligation]:
+    """The case obligation and the obligations of its active steps, with their clocks (and pauses)."""
     ids = [case.obligation_id] + [r.obligation_id for r in case.steps if r.state == StepState.ACTIVE]
     ids = [i for i in ids if i is not None]
     if not ids:
         return []
-    query = (select(Obligation).where(Obligation.id.in_(ids))
-             .options(selectinload(Obligation.clocks).selectinload(Clock.pauses)).order_by(Obligation.id))
-    return list(session.scalars(query))
-
-
-def _obligation(session: Session, obligation_id: int) -> Obligation:
-    """One obligation with its clocks, in one query."""
-    return session.get(Obligation, obligation_id, options=[joinedload(Obligation.clocks)])
+    return list(session.scalars(_WITH_CLOCKS_AND_PAUSES if pauses else _WITH_CLOCKS, {"ids": ids}).unique())
 
 
 def _case_clocks(session: Session, case: Case) -> dict[str, Clock]:
@@ -265,14 +267,21 @@ def _missing(case: Case) -> list[CaseMaterial]:
     return [m for m in case.materials if m.required and not m.provided]
 
 
+_LAST_NUMBER = select(func.max(Case.number)).where(Case.number.like(bindparam("pattern")))
+
+
 def _next_number(session: Session, unit_code: str, at: datetime) -> str:
     """Readable and unique: year, the item unit's code, a six-digit sequence (e.g. 2026SCJ000042)."""
     prefix = f"{local_day(at).year}{unit_code}"
-    last = session.scalar(select(func.max(Case.number)).where(Case.number.like(prefix + "_" * 6)))
+    last = session.scalar(_LAST_NUMBER, {"pattern": prefix + "_" * 6})
     seq = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
     if seq > 999_999:
         raise Conflict("number", f"case numbers of {prefix} are exhausted")
     return f"{prefix}{seq:06d}"
+
+
+_ITEM_BY_CODE = (select(Item).where(Item.impl_code == bindparam("code"))
+                 .options(joinedload(Item.unit), joinedload(Item.steps), joinedload(Item.materials)))
 
 
 def receive_application(session: Session, *, item_code: str, clerk: Person | str, window_number: str | None,
@@ -287,7 +296,7 @@ def receive_application(session: Session, *, item_code: str, clerk: Person | str
     at = _moment(at)
     clerk = _person(session, clerk, "clerk")
     require_role(clerk, Role.CLERK, field="clerk")
-    item = session.scalar(select(Item).where(Item.impl_code == item_code))
+    item = session.scalars(_ITEM_BY_CODE, {"code": item_code}).unique().one_or_none()
     if item is None:
         raise NotFound("item", f"no item with implementation code {item_code!r}")
     if not item.active:
@@ -300,7 +309,7 @@ def receive_application(session: Session, *, item_code: str, clerk: Person | str
     person = _applicant(applicant)
     provided = _match_materials(item, materials)
     parallel_units = _parallel_units(session, item)
-    unit = session.get(Unit, item.unit_id)
+    unit = item.unit
 
     case = Case(number=_next_number(session, unit.code, at), query_code=f"{secrets.randbelow(10**6):06d}",
                 item_id=item.id, item_version=item.version, unit_id=item.unit_id,
@@ -311,11 +320,11 @@ def receive_application(session: Session, *, item_code: str, clerk: Person | str
     case.materials = [CaseMaterial(material_id=m.id, name=m.name, required=m.required, provided=m.id in provided)
                       for m in item.materials]
     session.add(case)
-    session.flush()
     missing = _missing(case)
     _record(session, clerk.login, "approval.case_received", case, at, item=item.impl_code, channel=channel,
             provided=sorted(provided), missing=[m.name for m in missing])
     if missing and not force_accept:
+        session.flush()  # the notice names the case
         _issue_materials_notice(session, case, clerk, missing, at)
     else:
         _accept(session, case, clerk, window, parallel_units, at)
@@ -375,10 +384,11 @@ def _accept(session: Session, case: Case, clerk: Person, window: Window | None, 
     case.steps = rows
     case.state, case.item_version = CaseState.IN_PROGRESS, item.version
     case.accepted_at, case.accepted_by = at, clerk.id
+    session.flush()  # the case and its steps get the ids their obligations name
     obligation = open_obligation(session, kind=CASE_OBLIGATION, subject=SUBJECT_CASE, subject_id=case.id,
                                  title=f"{case.number} {item.name}"[:300], unit_id=item.unit_id,
                                  person_id=clerk.id, window_id=case.window_id, at=at, actor=clerk.login)
-    case.obligation_id = obligation.id
+    case.obligation = obligation
     extension_max = PARALLEL_EXTENSION_MAX if case.parallel else EXTENSION_MAX
     start_clock(session, obligation, kind="promised", unit=item.promised_unit, limit=item.promised_limit,
                 start_at=at, actor=clerk.login, extension_max=extension_max)
@@ -390,14 +400,16 @@ def _accept(session: Session, case: Case, clerk: Person, window: Window | None, 
     for first in (r for r in rows if r.seq == rows[0].seq):  # 受理 is done by accepting
         first.state, first.started_at, first.done_at, first.actor_id, first.outcome = (
             StepState.DONE, at, at, clerk.id, "done")
+    last = not _start_next(session, case, first, clerk.login, at)
     missing = [m.name for m in _missing(case)]
     _record(session, clerk.login, "approval.case_accepted", case, at, missing_required=missing,
             parallel=case.parallel)
+    session.flush()  # the event names the case obligation (the new steps' obligations get their ids too)
     emit(session, _event(case, "approval.case_accepted", unit_id=item.unit_id, person_id=clerk.id,
                          obligation_id=obligation.id, at=at, item=item.impl_code, channel=case.channel,
                          online_only=item.online_only, missing_required=missing, parallel=case.parallel,
                          window_id=case.window_id))
-    _advance(session, case, first, clerk, at)
+    _finish(session, case, first, clerk, at, last=last)
 
 
 def supply_materials(session: Session, case: Case | str, clerk: Person | str, materials: Iterable[int | str], *,
@@ -468,41 +480,52 @@ def refuse_application(session: Session, case: Case | str, clerk: Person | str, 
 def _activate(session: Session, case: Case, rows: list[CaseStep], actor: str, at: datetime) -> None:
     """Start steps: each row gets an obligation of its department and, with a share, its clock.
 
-    Shares count in the unit of the promised limit (catalogue-format.md, 流程环节). A share of 0 (only
-    in the catalogue's default flow of a very short promise) gives the step no clock of its own: the
-    case's promised clock bounds it.
+    Shares count in the unit of the promised limit (catalogue-format.md, 流程环节), as the case's
+    promised clock has it since acceptance. A share of 0 (only in the catalogue's default flow of a
+    very short promise) gives the step no clock of its own: the case's promised clock bounds it.
     """
-    item = case.item
-    title = f"{case.number} {item.name}"
+    case_obligation = case.obligation
+    unit = next(c.unit for c in case_obligation.clocks if c.kind == "promised")
     for row in rows:
         obligation = open_obligation(session, kind=STEP_OBLIGATION, subject=SUBJECT_STEP, subject_id=row.id,
-                                     title=f"{title}·{row.name}"[:300], unit_id=row.unit_id, at=at, actor=actor)
-        row.state, row.started_at, row.obligation_id = StepState.ACTIVE, at, obligation.id
+                                     title=f"{case_obligation.title}·{row.name}"[:300], unit_id=row.unit_id, at=at,
+                                     actor=actor)
+        row.state, row.started_at, row.obligation = StepState.ACTIVE, at, obligation
         if row.share > 0:
-            start_clock(session, obligation, kind="step", unit=item.promised_unit, limit=row.share, start_at=at,
-                        actor=actor)
+            start_clock(session, obligation, kind="step", unit=unit, limit=row.share, start_at=at, actor=actor)
 
 
-def _advance(session: Session, case: Case, row: CaseStep, actor: Person, at: datetime) -> None:
-    """After ``row`` is done: when every branch of its step is done, finish the case at 办结 (or after the
-    last step) and activate the next step."""
-    if any(r.seq == row.seq and r.state != StepState.DONE for r in case.steps):
-        return  # parallel approval waits for every department
+def _start_next(session: Session, case: Case, row: CaseStep, actor: str, at: datetime) -> bool:
+    """Activate the step after ``row``'s; False when there is none."""
     following = [r for r in case.steps if r.seq > row.seq]
-    if row.name == COMPLETE_STEP or (not following and case.completed_at is None):
+    if following:
+        seq = min(r.seq for r in following)
+        _activate(session, case, [r for r in following if r.seq == seq], actor, at)
+    return bool(following)
+
+
+def _finish(session: Session, case: Case, row: CaseStep, actor: Person, at: datetime, *, last: bool) -> None:
+    """After ``row``'s step: complete the case at 办结 (or after the last step), deliver it at 送达."""
+    if row.name == COMPLETE_STEP or (last and case.completed_at is None):
         _complete(session, case, actor, at)
     if row.name == DELIVER_STEP:
         case.state, case.delivered_at = CaseState.DELIVERED, at
         emit(session, _event(case, "approval.case_delivered", unit_id=row.unit_id, person_id=actor.id,
                              obligation_id=row.obligation_id, at=at, result_number=case.result_number))
-    if following:
-        seq = min(r.seq for r in following)
-        _activate(session, case, [r for r in following if r.seq == seq], actor.login, at)
+
+
+def _advance(session: Session, case: Case, row: CaseStep, actor: Person, at: datetime) -> None:
+    """After ``row`` is done: when every branch of its step is done, activate the next step and finish
+    the case at 办结 (or after the last step)."""
+    if any(r.seq == row.seq and r.state != StepState.DONE for r in case.steps):
+        return  # parallel approval waits for every department
+    last = not _start_next(session, case, row, actor.login, at)
+    _finish(session, case, row, actor, at, last=last)
 
 
 def _complete(session: Session, case: Case, actor: Person, at: datetime) -> None:
     """办结: close the case obligation, which stops its clocks."""
-    obligation = _obligation(session, case.obligation_id)
+    obligation = case.obligation
     close_obligation(session, obligation, at=at, actor=actor.login)
     case.state, case.completed_at = CaseState.COMPLETED, at
     clocks = {c.kind: c for c in obligation.clocks}
@@ -557,7 +580,8 @@ def act_on_step(session: Session, case: Case | str, step_name: str, actor: Perso
     if row.name == DECIDE_STEP and decision not in DECISIONS:
         raise InvalidInput("decision", f"the decision step needs a decision (grant or deny), got {decision!r}")
 
-    obligation = _obligation(session, row.obligation_id)
+    live = {o.id: o for o in _live_obligations(session, case, pauses=False)}  # the step's, and the case's for 办结
+    obligation = live[row.obligation_id]
     assign_obligation(session, obligation, person_id=actor.id, at=at, actor=actor.login)
     close_obligation(session, obligation, at=at, actor=actor.login)
     row.state, row.done_at, row.actor_id, row.note = StepState.DONE, at, actor.id, note
@@ -582,6 +606,7 @@ def act_on_step(session: Session, case: Case | str, step_name: str, actor: Perso
     if row.name == DELIVER_STEP:
         case.result_number = result_number
     _advance(session, case, row, actor, at)
+    session.flush()  # the steps it started get their obligation ids
     return row
 
 

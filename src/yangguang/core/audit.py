@@ -3,10 +3,16 @@
 Every state change calls :func:`record` inside the transaction that makes the change, so the entry
 and the change commit or roll back together. Entry *n* stores the SHA-256 of its own content and of
 entry *n-1*'s hash; a single-row head holds the newest sequence number and hash. The head row is
-locked for update while an entry is appended, which serialises writers on PostgreSQL (SQLite
-serialises writers anyway). :func:`verify` walks the chain and names the first broken link: an
+locked for update from a transaction's first entry to its end, which serialises writers on PostgreSQL
+(SQLite serialises writers anyway). :func:`verify` walks the chain and names the first broken link: an
 altered entry (its hash no longer matches its content), a removed one (a gap in the sequence, or
 the head pointing past the end) or an inserted one (a link that does not point at its predecessor).
+
+Entries are written together when the session flushes, at the latest when the transaction commits:
+one multi-row INSERT and one update of the head per flush. So an entry may name a row that is not
+flushed yet — ``entity_id``, or a value of ``data``, given as the mapped object itself is written as
+that row's primary key, which the same flush assigns. The entries of a rolled-back transaction or
+savepoint go with it.
 """
 
 from __future__ import annotations
@@ -14,13 +20,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, event, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import BigInteger, Index, Integer, String, Text, event, insert, inspect, select, update
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from yangguang.core.db import Base, UTCDateTime
 
@@ -72,37 +78,143 @@ def entry_hash(seq: int, at: datetime, actor: str, action: str, entity: str, ent
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
-def _locked_head(session: Session) -> AuditHead:
-    """The chain head, locked once per transaction and kept in the session until it ends."""
-    head = session.info.get("audit_head")
-    if head is None:
-        head = session.get(AuditHead, 1, with_for_update=True)
-        if head is None:
-            head = AuditHead(id=1, seq=0, hash=GENESIS)
-            session.add(head)
-        session.info["audit_head"] = head
-    return head
+# -- queueing and writing ---------------------------------------------------------------------------
+_TRAIL = "audit_trail"  # session.info: the entries of the transaction in progress
+_ENTRIES, _HEADS = AuditEntry.__table__, AuditHead.__table__
+_LOCK_HEAD = select(_HEADS.c.seq, _HEADS.c.hash).where(_HEADS.c.id == 1).with_for_update()
+_INSERT_ENTRIES, _INSERT_HEAD = insert(_ENTRIES), insert(_HEADS)
+_UPDATE_HEAD = update(_HEADS).where(_HEADS.c.id == 1)
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _forget_head(session: Session, transaction) -> None:
-    if transaction.parent is None:
-        session.info.pop("audit_head", None)
+@dataclass(slots=True)
+class _Recorded:
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: object
+    data: str | dict[str, Any]  # canonical text, or a dict naming rows not flushed yet
+
+
+@dataclass(slots=True)
+class _Head:
+    seq: int
+    hash: str
+    stored: bool  # False until the first entry ever creates the row
+
+
+@dataclass
+class _Trail:
+    """The entries recorded in one transaction; ``entries[:written]`` are in the database."""
+
+    entries: list[_Recorded] = field(default_factory=list)
+    written: int = 0
+    head: _Head | None = None  # locked at the first entry, advanced by each write
+    savepoints: dict[SessionTransaction, tuple[int, int]] = field(default_factory=dict)  # (entries, written)
+
+
+def _trail(session: Session) -> _Trail:
+    trail = session.info.get(_TRAIL)
+    if trail is None:
+        trail = session.info[_TRAIL] = _Trail()
+    return trail
+
+
+def _row_key(value: object) -> object:
+    """A mapped object stands for its primary key (assigned by the time the entry is written)."""
+    if not isinstance(value, Base):
+        return value
+    identity = inspect(value).identity
+    if identity is None:
+        raise RuntimeError(f"an audit entry names a {type(value).__name__} that was never flushed")
+    return identity[0] if len(identity) == 1 else list(identity)
 
 
 def record(session: Session, *, actor: str, action: str, entity: str, entity_id: object,
-           data: dict[str, Any] | None = None, at: datetime | None = None) -> AuditEntry:
-    """Append one entry to the chain in the caller's transaction."""
-    head = _locked_head(session)
-    at = (at or datetime.now(UTC)).astimezone(UTC)
-    seq = head.seq + 1
-    payload = canonical(data or {})
-    digest = entry_hash(seq, at, actor, action, entity, str(entity_id), payload, head.hash)
-    entry = AuditEntry(seq=seq, at=at, actor=actor, action=action, entity=entity, entity_id=str(entity_id),
-                       data=payload, prev_hash=head.hash, hash=digest)
-    session.add(entry)
-    head.seq, head.hash = seq, digest
-    return entry
+           data: dict[str, Any] | None = None, at: datetime | None = None) -> None:
+    """Append one entry to the chain in the caller's transaction (written at the next flush)."""
+    data = data or {}
+    names_rows = any(isinstance(v, Base) for v in data.values())  # else the text is final now
+    trail = _trail(session)
+    _locked_head(session, trail)
+    trail.entries.append(_Recorded((at or datetime.now(UTC)).astimezone(UTC), actor, action, entity, entity_id,
+                                   data if names_rows else canonical(data)))
+
+
+def _locked_head(session: Session, trail: _Trail) -> _Head:
+    """The head, locked at the transaction's first entry: writers queue there, before they lock the rows
+    their flushes change (a later lock could deadlock with a long writer such as the sweep)."""
+    if trail.head is None:
+        row = session.connection().execute(_LOCK_HEAD).first()
+        trail.head = _Head(row.seq, row.hash, True) if row else _Head(0, GENESIS, False)
+    return trail.head
+
+
+def write_entries(session: Session) -> None:
+    """Flush the session and write the entries recorded so far (flushes and commits do it by themselves)."""
+    session.flush()  # writes the entries when there was anything else to flush
+    _write(session)
+
+
+def _write(session: Session) -> None:
+    trail = session.info.get(_TRAIL)
+    if trail is None or trail.written == len(trail.entries):
+        return
+    head = _locked_head(session, trail)
+    seq, prev, rows = head.seq, head.hash, []
+    for entry in trail.entries[trail.written:]:
+        seq += 1
+        entity_id = str(_row_key(entry.entity_id))
+        data = entry.data if isinstance(entry.data, str) else canonical(
+            {k: _row_key(v) for k, v in entry.data.items()})
+        digest = entry_hash(seq, entry.at, entry.actor, entry.action, entry.entity, entity_id, data, prev)
+        rows.append({"seq": seq, "at": entry.at, "actor": entry.actor, "action": entry.action, "entity": entry.entity,
+                     "entity_id": entity_id, "data": data, "prev_hash": prev, "hash": digest})
+        prev = digest
+    connection = session.connection()
+    connection.execute(_INSERT_ENTRIES, rows)
+    if head.stored:
+        connection.execute(_UPDATE_HEAD, {"seq": seq, "hash": prev})
+    else:
+        connection.execute(_INSERT_HEAD, {"id": 1, "seq": seq, "hash": prev})
+    head.seq, head.hash, head.stored = seq, prev, True
+    trail.written = len(trail.entries)
+
+
+@event.listens_for(Session, "after_flush_postexec")  # new rows have their identity by then
+def _write_after_flush(session: Session, _context) -> None:
+    _write(session)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_before_commit(session: Session) -> None:
+    write_entries(session)
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested:
+        trail = _trail(session)
+        trail.savepoints[transaction] = (len(trail.entries), trail.written)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _roll_back(session: Session, transaction: SessionTransaction) -> None:
+    """A rolled-back savepoint takes the entries recorded in it; those recorded before it and written
+    in it are written again; the head is read again."""
+    trail = session.info.get(_TRAIL)
+    if trail is None or not transaction.nested:
+        return  # the end of the transaction forgets everything
+    recorded, written = trail.savepoints.pop(transaction)
+    del trail.entries[recorded:]
+    trail.written = min(trail.written, written)
+    trail.head = None
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_TRAIL, None)
 
 
 @dataclass(frozen=True)
@@ -132,6 +244,7 @@ def _entries(session: Session, batch: int = 5000) -> Iterator[AuditEntry]:
 
 def verify(session: Session) -> ChainReport:
     """Walk the whole chain; report the first entry that breaks it."""
+    write_entries(session)
     expected_prev, expected_seq, count = GENESIS, 1, 0
     for entry in _entries(session):
         count += 1
@@ -157,6 +270,7 @@ def verify(session: Session) -> ChainReport:
 
 def history(session: Session, entity: str, entity_id: object) -> list[AuditEntry]:
     """Every entry about one entity, oldest first (a card's or case's timeline)."""
+    write_entries(session)
     return list(session.scalars(
         select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id))
         .order_by(AuditEntry.seq)

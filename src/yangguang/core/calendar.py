@@ -177,9 +177,12 @@ class WorkCalendar:
 _cache: dict[tuple[str, int], WorkCalendar] = {}
 
 
+_REVISION = select(CalendarState.__table__.c.revision).where(CalendarState.__table__.c.id == 1)
+
+
 def calendar_revision(session: Session) -> int:
-    state = session.get(CalendarState, 1)
-    return state.revision if state else 0
+    """The revision in the database (a plain read: it neither flushes nor loads an object)."""
+    return session.connection().scalar(_REVISION) or 0
 
 
 def get_calendar(session: Session) -> WorkCalendar:
@@ -190,8 +193,9 @@ def get_calendar(session: Session) -> WorkCalendar:
     key = (str(session.get_bind().url), calendar_revision(session))
     calendar = _cache.get(key)
     if calendar is None:
-        overrides = {row.day: row.workday for row in session.scalars(select(CalendarDay))}
-        years = set(session.scalars(select(CalendarNotice.year)))
+        with session.no_autoflush:
+            overrides = {row.day: row.workday for row in session.scalars(select(CalendarDay))}
+            years = set(session.scalars(select(CalendarNotice.year)))
         calendar = WorkCalendar(overrides, years)
         _cache.clear()
         _cache[key] = calendar

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, select
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from yangguang.core import audit
@@ -97,11 +97,14 @@ def get_unit(session: Session, code_or_id: str | int, field: str = "unit") -> Un
     return unit
 
 
+_PERSON_BY_LOGIN = select(Person).where(Person.login == bindparam("login"))
+
+
 def get_person(session: Session, login_or_id: str | int, field: str = "actor") -> Person:
     if isinstance(login_or_id, int):
         person = session.get(Person, login_or_id)
     else:
-        person = session.scalar(select(Person).where(Person.login == login_or_id))
+        person = session.scalar(_PERSON_BY_LOGIN, {"login": login_or_id})
     if person is None or not person.active:
         raise NotFound(field, f"unknown or inactive person {login_or_id!r}")
     return person

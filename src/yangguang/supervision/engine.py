@@ -320,6 +320,7 @@ def open_rectification(session: Session, card: Card, at: datetime, actor: str) -
     limit = int(settings()["rectification_workdays"])
     clock = clocks.start_clock(session, obligation, kind=RECTIFICATION_CLOCK, unit=ClockUnit.WORKDAYS,
                                limit=limit, start_at=at, actor=actor)
+    session.flush()  # the card names its rectification order
     card.rectification_obligation_id = obligation.id
     return clock
 

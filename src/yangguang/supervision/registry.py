@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from yangguang.core.clocks import Clock
 from yangguang.core.errors import InvalidInput
 from yangguang.core.events import Event
-from yangguang.core.settings import config_section
+from yangguang.core.settings import config_section, get_config
 
 
 class Level(StrEnum):
@@ -87,7 +87,14 @@ def register(rule: Rule) -> Rule:
     if rule.category not in CATEGORIES:
         raise ValueError(f"rule {rule.code}: unknown category {rule.category!r}")
     _rules[rule.code] = rule
+    _selections.clear()
     return rule
+
+
+def unregister(code: str) -> None:
+    """Forget a rule (tests register rules of their own)."""
+    _rules.pop(code, None)
+    _selections.clear()
 
 
 @dataclass(frozen=True)
@@ -125,12 +132,31 @@ def get_rule(code: str) -> Rule:
         raise InvalidInput("rule", f"unknown monitoring rule {code!r}") from exc
 
 
+# Every event and every clock change asks which rules apply: the answers are kept until a rule is
+# registered or the configuration is reloaded (a new configuration object).
+_selections: dict[tuple[str, ...], list[Effective]] = {}
+_selections_config: dict[str, Any] = {}
+
+
+def _select(key: tuple[str, ...], matches: Callable[[Rule], bool]) -> list[Effective]:
+    global _selections_config
+    config = get_config()
+    if config is not _selections_config:
+        _selections.clear()
+        _selections_config = config
+    selected = _selections.get(key)
+    if selected is None:
+        selected = [e for r in _rules.values() if matches(r) and (e := effective(r)).enabled]
+        _selections[key] = selected
+    return selected
+
+
 def clock_rules(obligation_kind: str, clock_kind: str) -> list[Effective]:
-    return [e for r in _rules.values()
-            if isinstance(r, ClockRule) and r.obligation_kind == obligation_kind and r.clock_kind == clock_kind
-            and (e := effective(r)).enabled]
+    """The enabled rules watching clocks of ``clock_kind`` on obligations of ``obligation_kind``."""
+    return _select(("clock", obligation_kind, clock_kind), lambda r: isinstance(r, ClockRule)
+                   and r.obligation_kind == obligation_kind and r.clock_kind == clock_kind)
 
 
 def event_rules(event_type: str) -> list[Effective]:
-    return [e for r in _rules.values()
-            if isinstance(r, EventRule) and r.event_type == event_type and (e := effective(r)).enabled]
+    """The enabled rules watching events of ``event_type``."""
+    return _select(("event", event_type), lambda r: isinstance(r, EventRule) and r.event_type == event_type)
