@@ -18,7 +18,6 @@ synchronous=FULL, or PostgreSQL with its default synchronous_commit=on.
 from __future__ import annotations
 
 import argparse
-import shutil
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,10 +27,10 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.parser import BpmnParser
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Integer, Text, text
+from sqlalchemy import Integer, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from benchmarks.common import PG_DSN, save
+from benchmarks.common import fresh_database, save
 from benchmarks.lifecycle_setup import MATERIALS, build_hall
 from yangguang.approval import service
 from yangguang.core import db
@@ -114,19 +113,8 @@ def run_yangguang(url: str, cases: int) -> float:
 
 
 def prepare(backend: str) -> str:
-    if backend == "sqlite":
-        shutil.rmtree(WORK / "lifecycle", ignore_errors=True)
-        (WORK / "lifecycle").mkdir(parents=True)
-        url = f"sqlite:///{WORK / 'lifecycle' / 'bench.db'}"
-    else:
-        admin = db.get_engine(PG_DSN)
-        with admin.begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS bench_lifecycle CASCADE"))
-            conn.execute(text("CREATE SCHEMA bench_lifecycle"))
-        url = PG_DSN + ("&" if "?" in PG_DSN else "?") + "options=-csearch_path%3Dbench_lifecycle"
-    engine = db.get_engine(url)
-    db.ensure_schema(engine)
-    SpiffState.__table__.create(engine)
+    url = fresh_database(backend, "lifecycle")
+    SpiffState.__table__.create(db.get_engine(url))
     with db.transaction(url) as session:
         build_hall(session)
     return url

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -33,7 +32,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm import Session
 
-from benchmarks.common import PG_DSN, save
+from benchmarks.common import fresh_database, save
 from yangguang.approval.models import Case, Item
 from yangguang.core import db
 from yangguang.core.calendar import get_calendar
@@ -48,20 +47,6 @@ LAST = datetime(2026, 6, 16, 23, 30, tzinfo=ZONE)  # the previous sweep (a Tuesd
 NOW = datetime(2026, 6, 17, 0, 30, tzinfo=ZONE)  # this sweep: one hour and one midnight later
 WORK = Path(__file__).parent / ".work"
 CHUNK = 50_000
-
-
-def prepare(backend: str) -> str:
-    if backend == "sqlite":
-        shutil.rmtree(WORK / "sweep", ignore_errors=True)
-        (WORK / "sweep").mkdir(parents=True)
-        url = f"sqlite:///{WORK / 'sweep' / 'bench.db'}"
-    else:
-        with db.get_engine(PG_DSN).begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS bench_sweep CASCADE"))
-            conn.execute(text("CREATE SCHEMA bench_sweep"))
-        url = PG_DSN + ("&" if "?" in PG_DSN else "?") + "options=-csearch_path%3Dbench_sweep"
-    db.ensure_schema(db.get_engine(url))
-    return url
 
 
 def _full_row(table: Table, given: dict) -> tuple:
@@ -224,7 +209,7 @@ def main() -> None:
     load_all()
     results = {}
     for backend in (["postgresql", "sqlite"] if args.backend == "both" else [args.backend]):
-        url = prepare(backend)
+        url = fresh_database(backend, "sweep")
         print(f"{backend}: building {args.cases:,} open cases", flush=True)
         built = build(url, args.cases)
         results[backend] = {"cases": args.cases, **built, **measure(url)}

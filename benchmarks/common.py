@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import subprocess
 import time
 from collections.abc import Callable
@@ -12,7 +13,28 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results"
+WORK = Path(__file__).parent / ".work"
 PG_DSN = os.environ.get("YANGGUANG_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def fresh_database(backend: str, name: str) -> str:
+    """An empty, migrated database for benchmark ``name``: a new SQLite file under ``.work/``, or a
+    new PostgreSQL schema ``bench_NAME``. Returns its URL."""
+    from sqlalchemy import text
+
+    from yangguang.core import db
+
+    if backend == "sqlite":
+        shutil.rmtree(WORK / name, ignore_errors=True)
+        (WORK / name).mkdir(parents=True)
+        url = f"sqlite:///{WORK / name / 'bench.db'}"
+    else:
+        with db.get_engine(PG_DSN).begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS bench_{name} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA bench_{name}"))
+        url = PG_DSN + ("&" if "?" in PG_DSN else "?") + f"options=-csearch_path%3Dbench_{name}"
+    db.ensure_schema(db.get_engine(url))
+    return url
 
 
 def best_of(repeats: int, function: Callable[[], object]) -> float:
