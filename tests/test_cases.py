@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from tests.approval_factories import REQUIRED, make_hall
 from tests.factories import at
-from yangguang.approval import service
+from yangguang.approval import queries, service
 from yangguang.approval.models import Case, CaseNotice, CaseStep, FeeCharge
 from yangguang.core import audit
 from yangguang.core import events as core_events
@@ -459,7 +459,7 @@ def test_progress_shows_steps_and_time_but_never_the_applicant(db, hall):
     "Service-centre practice"]."""
     case = receive(db, hall, "2026-03-02 09:00")
     service.act_on_step(db, case, "审查", hall.approver, at=at("2026-03-03 15:00"))
-    view = service.case_progress(db, case.number, case.query_code, at=at("2026-03-05 12:00"))
+    view = queries.case_progress(db, case.number, case.query_code, at=at("2026-03-05 12:00"))
     assert view["state"] == "in_progress" and view["item"] == "食品经营许可"
     assert view["steps_done"] == [{"step": "受理", "unit": "县市场监督管理局", "done_on": "2026-03-02"},
                                   {"step": "审查", "unit": "县市场监督管理局", "done_on": "2026-03-03"}]
@@ -471,20 +471,20 @@ def test_progress_shows_steps_and_time_but_never_the_applicant(db, hall):
     assert "applicant" not in text
     wrong_code = str((int(case.query_code) + 1) % 10**6).zfill(6)
     with pytest.raises(NotFound) as bad_code:
-        service.case_progress(db, case.number, wrong_code)
+        queries.case_progress(db, case.number, wrong_code)
     with pytest.raises(NotFound) as bad_number:
-        service.case_progress(db, "2026SCJ999999", case.query_code)
+        queries.case_progress(db, "2026SCJ999999", case.query_code)
     assert bad_code.value.as_dict() == bad_number.value.as_dict()
 
 
 def test_list_cases_filters(db, hall):
     receive(db, hall)
     receive(db, hall, materials=[])
-    assert len(service.list_cases(db)) == 2
-    assert [c.state for c in service.list_cases(db, state="awaiting_materials")] == ["awaiting_materials"]
-    assert service.list_cases(db, unit="SWJ") == []
+    assert len(queries.list_cases(db)) == 2
+    assert [c.state for c in queries.list_cases(db, state="awaiting_materials")] == ["awaiting_materials"]
+    assert queries.list_cases(db, unit="SWJ") == []
     with pytest.raises(InvalidInput):
-        service.list_cases(db, state="lost")
+        queries.list_cases(db, state="lost")
 
 
 # -- command line ---------------------------------------------------------------------------------

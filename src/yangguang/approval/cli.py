@@ -7,7 +7,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from yangguang.approval import service
+from yangguang.approval import queries, service
 from yangguang.core import db
 from yangguang.core.cli_support import JsonOption, console, print_json
 from yangguang.core.clocks import local_day
@@ -26,7 +26,7 @@ def list_(unit: str = typer.Option(None, "--unit", help="Department code or name
           as_json: bool = JsonOption) -> None:
     """Cases, newest first."""
     with db.reading() as session:
-        cases = service.list_cases(session, unit=unit, state=state, limit=limit, offset=offset)
+        cases = queries.list_cases(session, unit=unit, state=state, limit=limit, offset=offset)
         rows = [{"number": c.number, "item": c.item.name, "state": c.state,
                  "state_label": service.STATE_LABELS[service.CaseState(c.state)], "received_at": c.received_at,
                  "accepted_at": c.accepted_at, "completed_at": c.completed_at} for c in cases]
@@ -44,7 +44,7 @@ def list_(unit: str = typer.Option(None, "--unit", help="Department code or name
 def show(number: str = typer.Argument(..., metavar="NUMBER"), as_json: bool = JsonOption) -> None:
     """Everything about one case (staff view): applicant, materials, steps, clocks, notices, fees."""
     with db.reading() as session:
-        detail = service.case_detail(session, number)
+        detail = queries.case_detail(session, number)
     if as_json:
         print_json(detail)
         return
@@ -75,7 +75,7 @@ def progress(number: str = typer.Argument(..., metavar="NUMBER"),
              as_json: bool = JsonOption) -> None:
     """The public progress view of a case (no personal data)."""
     with db.reading() as session:
-        view = service.case_progress(session, number, code)
+        view = queries.case_progress(session, number, code)
     if as_json:
         print_json(view)
         return

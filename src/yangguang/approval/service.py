@@ -40,7 +40,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, NoReturn
@@ -51,9 +51,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from yangguang.approval.codes import HANDLING_FORM, SATISFACTION, SERVICE_OBJECT, SPECIAL_PROCEDURE_KINDS
 from yangguang.approval.models import Case, CaseMaterial, CaseNotice, CaseStep, FeeCharge, Item
 from yangguang.core import audit
-from yangguang.core.calendar import get_calendar
 from yangguang.core.clocks import (
-    UNIT_LABELS,
     Clock,
     ClockState,
     ClockUnit,
@@ -67,11 +65,10 @@ from yangguang.core.clocks import (
     pause_clock,
     resume_clock,
     start_clock,
-    units_between,
 )
 from yangguang.core.errors import Conflict, Forbidden, InvalidInput, NotFound, YangguangError
 from yangguang.core.events import Event, emit, refuse
-from yangguang.core.org import Person, Role, Unit, Window, get_person, get_unit, get_window, require_role
+from yangguang.core.org import Person, Role, Unit, Window, get_person, get_window, require_role
 
 # -- vocabulary ---------------------------------------------------------------------------------------
 CASE_OBLIGATION = "approval.case"  # the whole case: clocks "promised" and "statutory"
@@ -126,7 +123,8 @@ class Applicant:
 
 
 # -- small helpers ------------------------------------------------------------------------------------
-def _moment(at: datetime) -> datetime:
+def aware(at: datetime) -> datetime:
+    """``at`` itself, refused unless it is a timezone-aware datetime."""
     if not isinstance(at, datetime) or at.tzinfo is None:
         raise InvalidInput("at", "a moment must be a timezone-aware datetime")
     return at
@@ -191,7 +189,7 @@ def _require(session: Session, case: Case, actor: Person, step: str, roles: Iter
         _unauthorised(session, case, actor, step, "the case is not held by the actor's department", at)
 
 
-def _date(moment: datetime | None) -> str | None:
+def local_date(moment: datetime | None) -> str | None:
     return local_day(moment).isoformat() if moment else None
 
 
@@ -225,7 +223,7 @@ def _live_obligations(session: Session, case: Case, *, pauses: bool = True) -> l
     return list(session.scalars(_WITH_CLOCKS_AND_PAUSES if pauses else _WITH_CLOCKS, {"ids": ids}).unique())
 
 
-def _case_clocks(session: Session, case: Case) -> dict[str, Clock]:
+def case_clocks(session: Session, case: Case) -> dict[str, Clock]:
     if case.obligation_id is None:
         return {}
     clocks = session.scalars(select(Clock).where(Clock.obligation_id == case.obligation_id)
@@ -293,7 +291,7 @@ def receive_application(session: Session, *, item_code: str, clerk: Person | str
     listing everything to supply at once [行政许可法 Art. 32]. ``force_accept`` accepts anyway — a
     monitoring point ("accepted without the required materials"), reported in the event.
     """
-    at = _moment(at)
+    at = aware(at)
     clerk = _person(session, clerk, "clerk")
     require_role(clerk, Role.CLERK, field="clerk")
     item = session.scalars(_ITEM_BY_CODE, {"code": item_code}).unique().one_or_none()
@@ -416,7 +414,7 @@ def supply_materials(session: Session, case: Case | str, clerk: Person | str, ma
                      at: datetime, force_accept: bool = False) -> Case:
     """The applicant supplies materials after a one-time notice: accept when now complete, otherwise a
     new notice listing everything still missing [Art. 32]."""
-    at = _moment(at)
+    at = aware(at)
     case = _case(session, case)
     clerk = _person(session, clerk, "clerk")
     require_role(clerk, Role.CLERK, field="clerk")
@@ -447,7 +445,7 @@ def refuse_application(session: Session, case: Case | str, clerk: Person | str, 
     (the acceptance is then withdrawn and its obligations cancelled). The event reports whether the
     materials were complete: refusing a valid application is a monitoring point [trigger 1].
     """
-    at = _moment(at)
+    at = aware(at)
     case = _case(session, case)
     clerk = _person(session, clerk, "clerk")
     require_role(clerk, Role.CLERK, field="clerk")
@@ -549,7 +547,7 @@ def act_on_step(session: Session, case: Case | str, step_name: str, actor: Perso
     and, for a denial, the legal basis [行政许可法 Art. 38]; 办结 completes the case; 送达 delivers the
     result (``result_number``) [Art. 44]. In a parallel step each department does its own branch.
     """
-    at = _moment(at)
+    at = aware(at)
     case = _case(session, case)
     actor = _person(session, actor)
     named = [r for r in case.steps if r.name == step_name]
@@ -617,7 +615,7 @@ def deliver_result(session: Session, case: Case | str, clerk: Person | str, resu
     Through the workflow's 送达 step when it has one; otherwise (the catalogue's default flow ends at
     办结) once the case is completed — delivering before that is out of order and refused.
     """
-    at = _moment(at)
+    at = aware(at)
     case = _case(session, case)
     clerk = _person(session, clerk, "clerk")
     if any(r.name == DELIVER_STEP for r in case.steps):
@@ -652,7 +650,7 @@ def _suspend(session: Session, case: Case, actor: Person, *, code: str, reason: 
 
 
 def _current_pause(session: Session, case: Case) -> str | None:
-    promised = _case_clocks(session, case).get("promised")
+    promised = case_clocks(session, case).get("promised")
     if case.state != CaseState.SUSPENDED or promised is None or not promised.pauses:
         return None
     return promised.pauses[-1].reason_code
@@ -688,7 +686,7 @@ def begin_special_procedure(session: Session, case: Case | str, actor: Person | 
     """Start a special procedure (听证, 招标, 拍卖, 检验, 检测, 检疫, 鉴定, 专家评审) whose time is not counted:
     the case's clocks and its active steps' clocks pause, and the applicant is told in writing how long
     it needs [行政许可法 Art. 45]."""
-    at = _moment(at)
+    at = aware(at)
     case = _case(session, case)
     actor = _person(session, actor)
     _require(session, case, actor, "特别程序", (Role.APPROVER, Role.UNIT_HEAD), _holders(case), at)
@@ -715,7 +713,7 @@ def end_special_procedure(session: Session, case: Case | str, actor: Person | st
                           note: str = "") -> int:
     """End the special procedure: the clocks resume where they stopped [Art. 45]. Returns the working
     days not counted on the promised clock."""
-    at = _moment(at)
+    at = aware(at)
     case = _case(session, case)
     actor = _person(session, actor)
     _require(session, case, actor, "特别程序", (Role.APPROVER, Role.UNIT_HEAD), _holders(case), at)
@@ -734,7 +732,7 @@ def request_correction(session: Session, case: Case | str, actor: Person | str, 
                        at: datetime) -> CaseNotice:
     """补正 during review: tell the applicant everything to correct at once; the clocks pause until the
     correction arrives (local practice: 补正时间不计入办理时限)."""
-    at = _moment(at)
+    at = aware(at)
     case = _case(session, case)
     actor = _person(session, actor)
     _require(session, case, actor, "补正", (Role.APPROVER, Role.UNIT_HEAD), _holders(case), at)
@@ -755,7 +753,7 @@ def request_correction(session: Session, case: Case | str, actor: Person | str, 
 
 def correction_received(session: Session, case: Case | str, actor: Person | str, *, at: datetime) -> int:
     """The corrected materials arrived: the clocks resume. Returns the working days not counted."""
-    at = _moment(at)
+    at = aware(at)
     case = _case(session, case)
     actor = _person(session, actor)
     window_unit = session.get(Window, case.window_id).unit_id if case.window_id else case.unit_id
@@ -773,13 +771,13 @@ def extend_case(session: Session, case: Case | str, approver: Person | str, days
                 at: datetime) -> CaseNotice:
     """Extend the promised and statutory limits once, with the head's approval and the reason told to
     the applicant: at most +10 working days, +15 for joint handling (parallel approval) [Art. 42]."""
-    at = _moment(at)
+    at = aware(at)
     case = _case(session, case)
     approver = _person(session, approver, "approver")
     _require(session, case, approver, "延期", (Role.UNIT_HEAD,), {case.unit_id}, at)
     if case.state not in (CaseState.IN_PROGRESS, CaseState.SUSPENDED):
         raise Conflict("case", f"case {case.number} is {case.state}; only an open case can be extended")
-    clocks = _case_clocks(session, case)
+    clocks = case_clocks(session, case)
     limit = PARALLEL_EXTENSION_MAX if case.parallel else EXTENSION_MAX
     if any(c.extension for c in clocks.values()):
         raise Conflict("days", f"case {case.number} was already extended once; the law allows one extension "
@@ -825,7 +823,7 @@ def charge_fee(session: Session, case: Case | str, finance_person: Person | str,
     was taken — and the event tells supervision, which raises the fee card [trigger 7]. A charge of
     zero takes nothing and is within the standard.
     """
-    at = _moment(at)
+    at = aware(at)
     case = _case(session, case)
     person = _person(session, finance_person, "finance_person")
     if not person.has_role(Role.FINANCE):
@@ -851,7 +849,7 @@ def charge_fee(session: Session, case: Case | str, finance_person: Person | str,
 
 def rate_case(session: Session, case: Case | str, rating: str, channel: str, *, at: datetime) -> Case:
     """The applicant's rating, one per matter (一事一评), codes A.8: 1 非常满意 … 5 非常不满意."""
-    at = _moment(at)
+    at = aware(at)
     case = _case(session, case)
     if rating not in SATISFACTION:
         raise InvalidInput("rating", f"{rating!r} is not a satisfaction code (A.8: 1–5)")
@@ -867,109 +865,8 @@ def rate_case(session: Session, case: Case | str, rating: str, channel: str, *, 
     return case
 
 
-# -- reading ------------------------------------------------------------------------------------------
-def list_cases(session: Session, *, unit: str | int | None = None, state: str | None = None, limit: int = 50,
-               offset: int = 0) -> list[Case]:
-    query = select(Case).options(joinedload(Case.item)).order_by(Case.received_at.desc(), Case.id.desc())
-    if unit is not None:
-        query = query.where(Case.unit_id == get_unit(session, unit).id)
-    if state is not None:
-        if state not in {s.value for s in CaseState}:
-            raise InvalidInput("state", f"unknown case state {state!r} ({', '.join(CaseState)})")
-        query = query.where(Case.state == state)
-    if limit <= 0 or limit > 1000 or offset < 0:
-        raise InvalidInput("limit", "limit must be 1–1000 and offset not negative")
-    return list(session.scalars(query.limit(limit).offset(offset)))
-
-
-def _time(session: Session, clock: Clock, now: datetime) -> dict[str, Any]:
-    """Time used and left on a clock, in its own unit (working days for licensing limits [Art. 82])."""
-    calendar = get_calendar(session)
-    if clock.state == ClockState.STOPPED:
-        used = clock.used
-    else:
-        end = clock.pauses[-1].started_at if clock.state == ClockState.PAUSED else now
-        excluded = clock.excluded // 60 if clock.unit == ClockUnit.WORK_HOURS else clock.excluded
-        used = max(0, units_between(calendar, clock.unit, clock.start_at, end) - excluded)
-    total = clock.limit + clock.extension
-    return {"limit": total, "time_unit": clock.unit, "unit_label": UNIT_LABELS[ClockUnit(clock.unit)],
-            "used": used, "left": max(0, total - used), "overdue": clock.is_overdue(now),
-            "due_on": clock.due_day.isoformat() if clock.due_day else None, "provisional": clock.provisional,
-            "paused": clock.state == ClockState.PAUSED}
-
-
-def case_progress(session: Session, number: str, query_code: str, *, at: datetime | None = None) -> dict[str, Any]:
-    """The public progress view (办件进度查询): never any of the applicant's personal data.
-
-    A wrong number and a wrong query code give the same NotFound, so the answer reveals neither.
-    """
-    now = _moment(at) if at is not None else datetime.now(UTC)
-    case = session.scalar(select(Case).where(Case.number == number))
-    if case is None or not secrets.compare_digest(case.query_code.encode(), str(query_code).encode()):
-        raise NotFound("case", "no case with this number and query code")
-    units = {u.id: u.name for u in session.scalars(
-        select(Unit).where(Unit.id.in_({case.unit_id} | {r.unit_id for r in case.steps})))}
-    clocks = _case_clocks(session, case)
-    view: dict[str, Any] = {
-        "number": case.number, "item": case.item.name, "unit": units[case.unit_id], "state": case.state,
-        "state_label": STATE_LABELS[CaseState(case.state)], "received_on": _date(case.received_at),
-        "accepted_on": _date(case.accepted_at), "completed_on": _date(case.completed_at),
-        "delivered_on": _date(case.delivered_at),
-        "result": DECISIONS.get(case.decision) if case.completed_at else None,
-        "steps_done": [{"step": r.name, "unit": units[r.unit_id], "done_on": _date(r.done_at)}
-                       for r in case.steps if r.state == StepState.DONE],
-        "current": [{"step": r.name, "unit": units[r.unit_id], "since": _date(r.started_at)}
-                    for r in case.steps if r.state == StepState.ACTIVE],
-        "time": _time(session, clocks["promised"], now) if "promised" in clocks else None,
-    }
-    if case.state == CaseState.SUSPENDED:
-        pause = clocks["promised"].pauses[-1]
-        view["suspended"] = {"reason": PAUSE_LABELS.get(pause.reason_code, pause.reason_code),
-                             "since": _date(pause.started_at)}
-    return view
-
-
-def case_detail(session: Session, number: str, *, at: datetime | None = None) -> dict[str, Any]:
-    """The staff view of a case: applicant, materials, steps, clocks, notices, fees."""
-    now = _moment(at) if at is not None else datetime.now(UTC)
-    case = get_case(session, number)
-    people = {p.id: p.label for p in session.scalars(
-        select(Person).where(Person.id.in_({r.actor_id for r in case.steps} | {case.accepted_by} - {None})))}
-    units = {u.id: u.name for u in session.scalars(
-        select(Unit).where(Unit.id.in_({case.unit_id} | {r.unit_id for r in case.steps})))}
-    clocks = _case_clocks(session, case)
-    notices = session.scalars(select(CaseNotice).where(CaseNotice.case_id == case.id).order_by(CaseNotice.id))
-    fees = session.scalars(select(FeeCharge).where(FeeCharge.case_id == case.id).order_by(FeeCharge.id))
-    return {
-        "number": case.number, "query_code": case.query_code, "item": case.item.name,
-        "item_code": case.item.impl_code, "item_version": case.item_version, "unit": units[case.unit_id],
-        "window": session.get(Window, case.window_id).number if case.window_id else None,
-        "channel": case.channel, "channel_label": HANDLING_FORM.get(case.channel, case.channel),
-        "state": case.state, "state_label": STATE_LABELS[CaseState(case.state)], "parallel": case.parallel,
-        "applicant": {"name": case.applicant_name, "type": case.applicant_type,
-                      "id_number": case.applicant_id_number, "phone": case.applicant_phone},
-        "received_at": case.received_at, "accepted_at": case.accepted_at,
-        "accepted_by": people.get(case.accepted_by), "decision": case.decision, "decision_basis": case.decision_basis,
-        "decided_at": case.decided_at, "completed_at": case.completed_at, "delivered_at": case.delivered_at,
-        "result_number": case.result_number, "fee_charged_fen": case.fee_charged_fen,
-        "satisfaction": case.satisfaction,
-        "materials": [{"name": m.name, "required": m.required, "provided": m.provided} for m in case.materials],
-        "steps": [{"seq": r.seq, "step": r.name, "role": r.role, "unit": units[r.unit_id], "share": r.share,
-                   "state": r.state, "started_at": r.started_at, "done_at": r.done_at,
-                   "actor": people.get(r.actor_id), "outcome": r.outcome, "note": r.note} for r in case.steps],
-        "clocks": [{"kind": kind, **_time(session, c, now), "start_at": c.start_at, "due_at": c.due_at,
-                    "extension": c.extension, "state": c.state,
-                    "pauses": [{"reason": p.reason, "started_at": p.started_at, "ended_at": p.ended_at}
-                               for p in c.pauses]} for kind, c in clocks.items()],
-        "notices": [{"kind": n.kind, "issued_at": n.issued_at, "missing": n.missing, "text": n.text}
-                    for n in notices],
-        "fees": [{"amount_fen": f.amount_fen, "basis": f.basis, "charged_at": f.charged_at,
-                  "within_standard": f.within_standard} for f in fees],
-    }
-
-
 __all__ = [
-    "Applicant", "CaseState", "StepState", "act_on_step", "begin_special_procedure", "case_detail", "case_progress",
-    "charge_fee", "correction_received", "deliver_result", "end_special_procedure", "extend_case", "get_case",
-    "list_cases", "rate_case", "receive_application", "refuse_application", "request_correction", "supply_materials",
+    "Applicant", "CaseState", "StepState", "act_on_step", "begin_special_procedure", "charge_fee",
+    "correction_received", "deliver_result", "end_special_procedure", "extend_case", "get_case", "rate_case",
+    "receive_application", "refuse_application", "request_correction", "supply_materials",
 ]
