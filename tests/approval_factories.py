@@ -36,14 +36,14 @@ class Hall:
 
 def make_item(session: Session, unit: Unit, *, impl_code: str = "SCJ-0001", name: str = "食品经营许可",
               promised: int = 10, statutory: int = 20, steps=STEPS, parallel_step: str | None = None,
-              co_units: list[str] | None = None, **kw) -> Item:
+              first_review_step: str | None = None, co_units: list[str] | None = None, **kw) -> Item:
     item = Item(name=name, basic_code=impl_code.split("-")[0] + "-B", impl_code=impl_code, item_type="01",
                 exercise_level="4", unit_id=unit.id, statutory_limit=statutory, promised_limit=promised,
                 co_units=co_units or [], updated_at=at("2026-01-01 09:00"), **kw)
     item.materials = [ItemMaterial(seq=i, name=n, form="原件", copies=1, required=r)
                       for i, (n, r) in enumerate(MATERIALS, 1)]
-    item.steps = [ItemStep(seq=i * 10, name=n, role=role, share=share, parallel=(n == parallel_step))
-                  for i, (n, role, share) in enumerate(steps, 1)]
+    item.steps = [ItemStep(seq=i * 10, name=n, role=role, share=share, parallel=(n == parallel_step),
+                           forwards=(n == first_review_step)) for i, (n, role, share) in enumerate(steps, 1)]
     session.add(item)
     session.flush()
     return item

@@ -531,6 +531,44 @@ def test_clock_rules_step_over_its_share_only_while_the_case_is_within_its_promi
     assert ("approval.case_near_due", "approval_case", str(beyond.id)) in cards
 
 
+FIRST_REVIEW_STEPS = [("受理", "clerk", 0), ("初审", "approver", 25), ("办结", "clerk", 1)]
+
+
+def test_a_first_review_forwarded_late_gets_its_card(db, hall):
+    """Trigger 4: a first-instance unit forwarding late [approval-and-supervision.md, E-supervision]; the
+    lower organ forwards within 20 days of acceptance [行政许可法 Art. 43; working days, Art. 82]."""
+    from tests.approval_factories import make_item
+    from yangguang.supervision.models import Card
+    from yangguang.supervision.sweep import sweep
+
+    make_item(db, hall.unit, impl_code="SCJ-0010", name="药品批发企业许可（初审）", promised=30, statutory=40,
+              steps=FIRST_REVIEW_STEPS, first_review_step="初审")
+    case = receive(db, hall, "2026-03-02 09:00", item="SCJ-0010")
+    row = next(r for r in case.steps if r.name == "初审")
+    first_review = db.scalar(select(Clock).where(Clock.obligation_id == row.obligation_id,
+                                                 Clock.kind == "first_review"))
+    assert first_review.limit == 20 and first_review.due_day.isoformat() == "2026-03-30"
+    sweep(db, at("2026-03-30 18:00"))
+    assert not db.scalars(select(Card).where(Card.rule_code == "approval.first_review_late")).all()
+    sweep(db, at("2026-03-31 08:00"))
+    late = db.scalars(select(Card).where(Card.rule_code == "approval.first_review_late")).all()
+    assert [(c.level, c.subject_id) for c in late] == [("yellow", str(row.id))]
+
+
+def test_a_first_review_forwarded_in_time_raises_nothing(db, hall):
+    """[行政许可法 Art. 43]: forwarded on the 19th working day, no card."""
+    from tests.approval_factories import make_item
+    from yangguang.supervision.models import Card
+    from yangguang.supervision.sweep import sweep
+
+    make_item(db, hall.unit, impl_code="SCJ-0010", name="药品批发企业许可（初审）", promised=30, statutory=40,
+              steps=FIRST_REVIEW_STEPS, first_review_step="初审")
+    case = receive(db, hall, "2026-03-02 09:00", item="SCJ-0010")
+    service.act_on_step(db, case.number, "初审", hall.approver, at=at("2026-03-27 10:00"))
+    sweep(db, at("2026-04-30 08:00"))
+    assert not db.scalars(select(Card).where(Card.rule_code == "approval.first_review_late")).all()
+
+
 def test_default_catalogue_flow_completes_at_banjie_and_delivers_after(db, hall, events):
     """The catalogue's default flow 受理 → 审查 → 决定 → 办结 has no 送达 step (catalogue-format.md)."""
     from tests.approval_factories import make_item

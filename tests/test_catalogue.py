@@ -264,6 +264,16 @@ def test_export_cells_are_text(db, units, tmp_path):
     assert exported["行使层级"] == "5 镇(乡、街道)级" and exported["实施主体"] == "SCJ"
 
 
+def test_first_review_marker_imports_and_exports(db, units, tmp_path):
+    """初审: reviewed by this level and forwarded to the higher organ [行政许可法 Art. 43; catalogue-format.md]."""
+    load(db, tmp_path, [row(流程环节="受理|窗口人员|1→初审|审批人员|6|初审→办结|窗口人员|1")])
+    item = get_item(db, CODE)
+    assert [s.forwards for s in item.steps] == [False, True, False]
+    export_catalogue(db, tmp_path / "out.csv")
+    exported = next(csv.DictReader((tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines(True)))
+    assert exported["流程环节"] == "受理|窗口人员|1→初审|审批人员|6|初审→办结|窗口人员|1"
+
+
 # --- validation: one rule per case, its source in the id ----------------------------------------------------
 
 RULES = [
@@ -308,6 +318,8 @@ RULES = [
     pytest.param({"流程环节": "受理|窗口人员|1|串联"}, "流程环节", "expected", id="step-marker[catalogue-format.md]"),
     pytest.param({"流程环节": "受理|窗口人员|1|并联→审查|审批人员|1|并联", "共同实施部门": "SWJ"}, "流程环节",
                  "at most one", id="one-parallel-step[approval-and-supervision.md parallel approval]"),
+    pytest.param({"流程环节": "受理|审批人员|1|初审→审查|审批人员|1|初审"}, "流程环节", "at most one",
+                 id="one-first-review-step[行政许可法 Art. 43]"),
     pytest.param({"流程环节": "受理|窗口人员|1→审查|审批人员|5|并联"}, "流程环节", "needs 共同实施部门",
                  id="parallel-needs-co-units[approval-and-supervision.md parallel approval]"),
     pytest.param({"共同实施部门": "SWJ、公安局"}, "共同实施部门", "unknown department '公安局'",

@@ -194,7 +194,8 @@ def item_data(item: Item) -> ItemData:
     values["unit"] = session.get(Unit, item.unit_id).code
     values["materials"] = [MaterialData(name=m.name, form=m.form, copies=m.copies, required=m.required,
                                         sample=m.sample) for m in item.materials]
-    values["steps"] = [StepData(name=s.name, role=s.role, share=s.share, parallel=s.parallel) for s in item.steps]
+    values["steps"] = [StepData(name=s.name, role=s.role, share=s.share, parallel=s.parallel,
+                                 forwards=s.forwards) for s in item.steps]
     return ItemData.model_validate(values)
 
 
@@ -326,7 +327,8 @@ def item_guide(item: Item) -> dict[str, Any]:
                      for m in item.materials],
         "流程环节": [{"序号": s.seq, "环节名称": s.name, "办理人员": ROLE_LABELS[Role(s.role)],
                       "环节时限": f"{s.share}个{step_unit}" if s.share else "与上一环节同时办结",
-                      "并联审批": "是" if s.parallel else "否"} for s in item.steps],
+                      "并联审批": "是" if s.parallel else "否", "初审上报": "是" if s.forwards else "否"}
+                     for s in item.steps],
         "办理结果": {label["result_name"]: _or_none(item.result_name),
                      label["result_sample"]: _or_none(item.result_sample)},
         "收费": {

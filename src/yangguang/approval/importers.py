@@ -122,7 +122,9 @@ class MaterialData(_Model):
 
 
 class StepData(_Model):
-    """流程环节: a fixed step, the role that acts, its share of the promised limit, 并联 or not.
+    """流程环节: a fixed step, the role that acts, its share of the promised limit, and its marker:
+    并联 (fans out to the co-implementing departments) or 初审 (a first review forwarded to the higher
+    organ that decides, within 20 days [行政许可法 Art. 43]).
 
     ``share`` counts units of the promised limit (working days unless the promised limit says
     otherwise). 0 appears only in the default flow of a very short promise (see :func:`default_steps`).
@@ -132,6 +134,7 @@ class StepData(_Model):
     role: Literal["clerk", "approver", "unit_head"]
     share: int = Field(ge=0, le=MAX_LIMIT)
     parallel: bool = False
+    forwards: bool = False
 
 
 Code = Annotated[str, Field(min_length=1)]
@@ -304,6 +307,10 @@ def _check_steps(steps: list[StepData], promised: int, co_units: list[str]) -> l
         problems.append(Problem("steps", f"{len(parallel)} steps are marked 并联 ({'、'.join(parallel)}); at most one"))
     if parallel and not co_units:
         problems.append(Problem("steps", "a 并联 step needs 共同实施部门 to fan out to"))
+    forwarding = [step.name for step in steps if step.forwards]
+    if len(forwarding) > 1:
+        problems.append(Problem("steps", f"{len(forwarding)} steps are marked 初审 ({'、'.join(forwarding)}); "
+                                         "at most one"))
     return problems
 
 
@@ -466,19 +473,23 @@ def _render_materials(materials: list[MaterialData]) -> str:
                              + ([m.sample] if m.sample else [])) for m in materials)
 
 
+STEP_MARKERS = ("并联", "初审")  # parallel fan-out; first review forwarded to the higher organ
+
+
 def _steps(text: str) -> list[StepData]:
-    """流程环节 entries ``名称|角色|工作日[|并联]`` separated by ``→`` or newlines."""
+    """流程环节 entries ``名称|角色|工作日[|并联 or |初审]`` separated by ``→`` or newlines."""
     result, problems = [], []
     for number, entry in enumerate(_entries(text, r"[\n→]"), 1):
         parts = [part.strip() for part in entry.split("|")]
         try:
-            if len(parts) not in (3, 4) or (len(parts) == 4 and parts[3] != "并联"):
-                raise ValueError("expected 名称|角色|工作日 or 名称|角色|工作日|并联")
+            if len(parts) not in (3, 4) or (len(parts) == 4 and parts[3] not in STEP_MARKERS):
+                raise ValueError("expected 名称|角色|工作日, optionally followed by |并联 or |初审")
             name, role, share = parts[:3]
             if role not in ROLE_NAMES:
                 raise ValueError(f"角色 {role!r} is not one of {'、'.join(ROLE_NAMES)}")
+            marker = parts[3] if len(parts) == 4 else ""
             result.append(StepData(name=name, role=ROLE_NAMES[role], share=_whole(share, 0),
-                                   parallel=len(parts) == 4))
+                                   parallel=marker == "并联", forwards=marker == "初审"))
         except (ValueError, ValidationError) as exc:
             problems.append(f"step {number} {entry!r}: {_reason(exc)}")
     if problems:
@@ -487,8 +498,10 @@ def _steps(text: str) -> list[StepData]:
 
 
 def _render_steps(steps: list[StepData]) -> str:
-    return "→".join("|".join([s.name, ROLE_LABELS[Role(s.role)], str(s.share)] + (["并联"] if s.parallel else []))
-                    for s in steps)
+    def marker(step: StepData) -> list[str]:
+        return ["并联"] if step.parallel else ["初审"] if step.forwards else []
+
+    return "→".join("|".join([s.name, ROLE_LABELS[Role(s.role)], str(s.share)] + marker(s)) for s in steps)
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,8 @@ class ItemStep(Base):
     """One fixed step of the item's workflow (流程固化) with its share of the promised limit.
 
     ``role`` is the role that may act (clerk, approver, unit_head); ``parallel`` marks the step that
-    fans out to the item's co-implementing departments (并联审批).
+    fans out to the item's co-implementing departments (并联审批); ``forwards`` marks a first review by
+    this level whose result goes to the higher organ that decides (初审上报) [行政许可法 Art. 43].
     """
 
     __tablename__ = "approval_item_step"
@@ -114,6 +115,7 @@ class ItemStep(Base):
     role: Mapped[str] = mapped_column(String(20))
     share: Mapped[int] = mapped_column(Integer)  # working days of the promised limit
     parallel: Mapped[bool] = mapped_column(Boolean, default=False)
+    forwards: Mapped[bool] = mapped_column(Boolean, default=False)  # 初审: reviewed here, forwarded up (Art. 43)
     item: Mapped[Item] = relationship(back_populates="steps")
 
 
@@ -189,6 +191,7 @@ class CaseStep(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     outcome: Mapped[str] = mapped_column(String(20), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    forwards: Mapped[bool] = mapped_column(Boolean, default=False)  # 初审上报, copied from the item
     obligation_id: Mapped[int | None] = mapped_column(ForeignKey("obligation.id"))
     obligation: Mapped[Obligation | None] = relationship()
 

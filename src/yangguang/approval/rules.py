@@ -7,7 +7,7 @@ without basis or above the standard; 8 other violations (out-of-order or unautho
 acceptance without the required materials). Levels and thresholds follow "Levels and timing"; the
 national numeric thresholds are unverified, so every level and parameter here is a default the
 deployment overrides under ``[rules."<code>"]``. Trigger 4 (a first-instance unit forwarding late)
-needs a first-instance step kind the catalogue does not have yet.
+watches the 20-working-day clock of a step marked 初审 in the catalogue [行政许可法 Art. 43].
 
 The service emits the events and opens the clocks (:mod:`yangguang.approval.service`); the
 supervision engine evaluates these rules and raises the cards.
@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yangguang.approval.models import Case, CaseStep
-from yangguang.approval.service import CASE_OBLIGATION, STEP_OBLIGATION
+from yangguang.approval.service import CASE_OBLIGATION, FIRST_REVIEW_CLOCK, STEP_OBLIGATION
 from yangguang.core.clocks import Clock
 from yangguang.core.events import Event
 from yangguang.supervision.registry import ClockRule, EventRule, Level, Trigger, register
@@ -72,6 +72,12 @@ register(ClockRule(
     code="approval.step_overdue", name="环节超时", category="时效", source=_trigger(3),
     obligation_kind=STEP_OBLIGATION, clock_kind="step", trigger=Trigger.OVERDUE, level=Level.YELLOW,
     condition=_case_within_promise))
+
+
+register(ClockRule(
+    code="approval.first_review_late", name="初审单位逾期上报", category="时效",
+    source=f"{_trigger(4)}; 行政许可法 Art. 43 (first review forwarded within 20 days)",
+    obligation_kind=STEP_OBLIGATION, clock_kind=FIRST_REVIEW_CLOCK, trigger=Trigger.OVERDUE, level=Level.YELLOW))
 
 
 # -- events -------------------------------------------------------------------------------------------

@@ -112,6 +112,10 @@ RATING_CHANNELS = {"web": "网站", "mobile": "移动端", "qr": "二维码", "t
 EXTENSION_MAX = 10
 PARALLEL_STATUTORY_LIMIT = 45
 PARALLEL_EXTENSION_MAX = 15
+# 行政许可法 Art. 43: where a lower organ reviews first and forwards to the higher one that decides, the
+# lower organ forwards within 20 days of acceptance (a step marked 初审 in the catalogue).
+FIRST_REVIEW_LIMIT = 20
+FIRST_REVIEW_CLOCK = "first_review"
 
 
 @dataclass(frozen=True)
@@ -378,7 +382,7 @@ def _accept(session: Session, case: Case, clerk: Person, window: Window | None, 
         else:
             units = [item.unit_id]
         rows += [CaseStep(seq=step.seq, name=step.name, role=step.role, unit_id=u, share=step.share,
-                          state=StepState.PENDING, outcome="", note="") for u in units]
+                          forwards=step.forwards, state=StepState.PENDING, outcome="", note="") for u in units]
     case.steps = rows
     case.state, case.item_version = CaseState.IN_PROGRESS, item.version
     case.accepted_at, case.accepted_by = at, clerk.id
@@ -476,7 +480,8 @@ def refuse_application(session: Session, case: Case | str, clerk: Person | str, 
 
 # -- the fixed steps ----------------------------------------------------------------------------------
 def _activate(session: Session, case: Case, rows: list[CaseStep], actor: str, at: datetime) -> None:
-    """Start steps: each row gets an obligation of its department and, with a share, its clock.
+    """Start steps: each row gets an obligation of its department and, with a share, its clock; a first
+    review forwarded to the higher organ (初审) also the 20-working-day clock of 行政许可法 Art. 43.
 
     Shares count in the unit of the promised limit (catalogue-format.md, 流程环节), as the case's
     promised clock has it since acceptance. A share of 0 (only in the catalogue's default flow of a
@@ -491,6 +496,9 @@ def _activate(session: Session, case: Case, rows: list[CaseStep], actor: str, at
         row.state, row.started_at, row.obligation = StepState.ACTIVE, at, obligation
         if row.share > 0:
             start_clock(session, obligation, kind="step", unit=unit, limit=row.share, start_at=at, actor=actor)
+        if row.forwards:  # the statutory limit of a first review, counted from acceptance [Art. 43]
+            start_clock(session, obligation, kind=FIRST_REVIEW_CLOCK, unit="workdays", limit=FIRST_REVIEW_LIMIT,
+                        start_at=case.accepted_at or at, actor=actor)
 
 
 def _start_next(session: Session, case: Case, row: CaseStep, actor: str, at: datetime) -> bool:

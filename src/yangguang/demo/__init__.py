@@ -1,7 +1,7 @@
 """The demo county 青山县: a realistic service hall and a year of its cases, built on any database.
 
 41 departments of a county government (plus the discipline commission's supervision team), the
-314-item catalogue in ``approval/data``, windows and staff of every role, then a simulated year
+317-item catalogue in ``approval/data``, windows and staff of every role, then a simulated year
 (2025-11-24 to 2026-11-20) of applications driven through the real services with a supervision
 sweep every morning (see :mod:`yangguang.demo.simulation`). ``--seed`` makes it reproducible.
 """

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 03:54:01.319849
+Create Date: 2026-11-22 05:09:15.298005
 """
 from collections.abc import Sequence
 
@@ -173,6 +173,7 @@ def upgrade() -> None:
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('share', sa.Integer(), nullable=False),
     sa.Column('parallel', sa.Boolean(), nullable=False),
+    sa.Column('forwards', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['approval_item.id'], name=op.f('fk_approval_item_step_item_id_approval_item')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_approval_item_step'))
     )
@@ -404,6 +405,7 @@ def upgrade() -> None:
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('outcome', sa.String(length=20), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('forwards', sa.Boolean(), nullable=False),
     sa.Column('obligation_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['person.id'], name=op.f('fk_approval_case_step_actor_id_person')),
     sa.ForeignKeyConstraint(['case_id'], ['approval_case.id'], name=op.f('fk_approval_case_step_case_id_approval_case')),
