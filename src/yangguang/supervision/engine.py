@@ -228,8 +228,9 @@ def on_event(session: Session, event: Event) -> None:
 def collecting(session: Session) -> Iterator[list[Card]]:
     """Collect every card raised in the session inside the block (escalations included).
 
-    Inside the block the recipients of notifications (unit heads, supervisors) are looked up once
-    per unit: a sweep raising thousands of cards does not query them for each card.
+    Inside the block the recipients of notifications (unit heads, supervisors, the unit itself) are
+    looked up once per unit and the card number counted on in memory: a sweep raising thousands of
+    cards does not query them for each card.
     """
     previous = session.info.get(_RAISED)
     collected: list[Card] = []
@@ -256,9 +257,17 @@ def record_finding(session: Session, **fields: Any) -> Finding:
 
 
 def _next_number(session: Session, at: datetime) -> str:
+    """The next card number of the year. Card raising is serialised (the audit head is locked by then),
+    so within a sweep the last number is read once and counted on in memory."""
     prefix = f"{settings()['card_prefix']}{at.astimezone(_zone()).year}-"
-    last = session.scalar(select(func.max(Card.number)).where(Card.number.like(f"{prefix}%")))
-    return f"{prefix}{(int(last[len(prefix):]) + 1) if last else 1:06d}"
+
+    def last_number() -> list[int]:
+        last = session.scalar(select(func.max(Card.number)).where(Card.number.like(f"{prefix}%")))
+        return [int(last[len(prefix):]) if last else 0]
+
+    counter = _cached(session, ("card_number", prefix), last_number)
+    counter[0] += 1
+    return f"{prefix}{counter[0]:06d}"
 
 
 def _cached(session: Session, key: object, load):
@@ -283,7 +292,7 @@ def unit_heads(session: Session, unit_id: int) -> list[Person]:
 
 
 def _notify_card(session: Session, card: Card, rectify_due: datetime | None) -> None:
-    unit = session.get(Unit, card.unit_id)
+    unit = _cached(session, ("unit", card.unit_id), lambda: session.get(Unit, card.unit_id))
     person = session.get(Person, card.person_id) if card.person_id else None
     label = LEVEL_LABELS[Level(card.level)]
     subject = f"【{label}】{card.number} {card.rule_name}"
