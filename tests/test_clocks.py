@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tests.factories import at, make_unit
 from yangguang.core.audit import AuditEntry
+from yangguang.core.calendar import get_calendar
 from yangguang.core.calendar_file import load_calendar, parse_calendar_file
 from yangguang.core.clocks import (
     Clock,
@@ -22,6 +23,7 @@ from yangguang.core.clocks import (
     resume_clock,
     start_clock,
     stop_clock,
+    used_units,
 )
 from yangguang.core.errors import Conflict, InvalidInput
 
@@ -126,6 +128,20 @@ def test_stop_records_time_used_and_lateness(db, obligation):
     stop_clock(db, clock, at=at("2026-03-06 11:00"), actor="t")
     assert clock.used == 4 and clock.is_overdue(at("2026-03-01"))
     assert clock.next_check_at is None
+
+
+def test_time_used_excludes_pauses_and_stands_still_while_paused(db, obligation):
+    """Paused time is not counted [行政许可法 Art. 45; calendar-and-clocks.md, pauses]."""
+    clock = start_clock(db, obligation, kind="promised", unit="workdays", limit=10, start_at=at("2026-03-02 09:00"),
+                        actor="t")
+    calendar = get_calendar(db)
+    assert used_units(calendar, clock, at("2026-03-04 12:00")) == 2
+    pause_clock(db, clock, reason_code="testing", reason="检测", at=at("2026-03-04 12:00"), actor="t")
+    assert used_units(calendar, clock, at("2026-03-20 12:00")) == 2  # standing still
+    resume_clock(db, clock, at=at("2026-03-09 10:00"), actor="t")  # Thu 5, Fri 6, Mon 9 not counted
+    assert used_units(calendar, clock, at("2026-03-10 12:00")) == 3
+    stop_clock(db, clock, at=at("2026-03-11 12:00"), actor="t")
+    assert clock.used == 4 and used_units(calendar, clock, at("2026-04-30 12:00")) == 4
 
 
 def test_close_obligation_stops_every_clock_and_audits(db, obligation):

@@ -37,9 +37,8 @@ def test_demo_builds_a_supervised_county(demo, db_url, run_cli):
     scores = json.loads(run_cli("supervise", "scores", "--period", "2026-06", "--json").out)
     assert scores and all("score" in row for row in scores)
     sample = demo["sample_case"]
-    if sample:
-        progress = run_cli("case", "progress", sample["number"], "--code", sample["query_code"], "--json")
-        assert progress.code == 0
+    progress = run_cli("case", "progress", sample["number"], "--code", sample["query_code"], "--json")
+    assert progress.code == 0 and json.loads(progress.out)["number"] == sample["number"]
 
 
 def test_demo_is_reproducible_with_its_seed(demo, run_cli):

@@ -8,7 +8,7 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
-from tests.conftest import PG_DSN, _pg_reachable
+from tests.conftest import IN_CI, PG_DSN, _pg_reachable
 from yangguang.core import db as core_db
 from yangguang.core.settings import reset_settings
 from yangguang.migrations import alembic_config, upgrade_to_head
@@ -19,8 +19,11 @@ def empty_database(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'fresh' / 'yangguang.db'}"
         return
-    if _pg_reachable():
-        pytest.skip("PostgreSQL unreachable")  # conftest's db fixture fails instead under CI=true
+    problem = _pg_reachable()
+    if problem:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is mandatory in CI and unreachable at {PG_DSN}: {problem}")
+        pytest.skip(f"PostgreSQL unreachable at {PG_DSN}: {problem}")
     schema = f"yg_fresh_{uuid.uuid4().hex[:8]}"
     base = PG_DSN.replace("postgresql://", "postgresql+psycopg://", 1)
     admin = create_engine(base)

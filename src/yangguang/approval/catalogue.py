@@ -19,7 +19,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, object_session
 
 from yangguang.approval import codes
@@ -220,10 +220,6 @@ def list_items(session: Session, unit: str | None = None) -> list[Item]:
     if unit is not None:
         query = query.where(Item.unit_id == get_unit(session, unit, field="unit").id)
     return list(session.scalars(query))
-
-
-def count_items(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Item))
 
 
 def item_history(session: Session, code: str) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -442,30 +442,40 @@ def _render_fee(fen: int | None) -> str:
     return "" if fen is None else yuan(fen)
 
 
-def _entries(text: str, separators: str) -> list[str]:
-    return [entry.strip() for entry in re.split(separators, text) if entry.strip()]
+T = TypeVar("T")
 
 
-def _materials(text: str) -> list[MaterialData]:
-    """申请材料 entries ``名称|形式|份数|必要或非必要[|样本]`` separated by newlines or ``；``."""
+def _parse_entries(text: str, separators: str, label: str, parse: Callable[[list[str]], T]) -> list[T]:
+    """Split a cell into entries and parse each one's ``|``-separated parts; every entry's problem is
+    reported together (one error naming each bad entry), as the import reports every row."""
     result, problems = [], []
-    for number, entry in enumerate(_entries(text, r"[\n；]"), 1):
-        parts = [part.strip() for part in entry.split("|", 4)]
+    entries = [entry.strip() for entry in re.split(separators, text) if entry.strip()]
+    for number, entry in enumerate(entries, 1):
         try:
-            if len(parts) < 4:
-                raise ValueError("expected 名称|形式|份数|必要或非必要[|样本]")
-            name, form, copies, need = parts[:4]
-            if form not in MATERIAL_FORMS:
-                raise ValueError(f"形式 {form!r} is not one of {'、'.join(MATERIAL_FORMS)}")
-            if need not in ("必要", "非必要"):
-                raise ValueError(f"{need!r} is neither 必要 nor 非必要")
-            result.append(MaterialData(name=name, form=form, copies=_whole(copies, 1, MAX_COPIES),
-                                       required=need == "必要", sample=parts[4] if len(parts) > 4 else ""))
+            result.append(parse([part.strip() for part in entry.split("|")]))
         except (ValueError, ValidationError) as exc:
-            problems.append(f"entry {number} {entry!r}: {_reason(exc)}")
+            problems.append(f"{label} {number} {entry!r}: {_reason(exc)}")
     if problems:
         raise ValueError("; ".join(problems))
     return result
+
+
+def _material(parts: list[str]) -> MaterialData:
+    """One 申请材料 entry: ``名称|形式|份数|必要或非必要[|样本]``."""
+    if not 4 <= len(parts) <= 5:
+        raise ValueError("expected 名称|形式|份数|必要或非必要[|样本]")
+    name, form, copies, need = parts[:4]
+    if form not in MATERIAL_FORMS:
+        raise ValueError(f"形式 {form!r} is not one of {'、'.join(MATERIAL_FORMS)}")
+    if need not in ("必要", "非必要"):
+        raise ValueError(f"{need!r} is neither 必要 nor 非必要")
+    return MaterialData(name=name, form=form, copies=_whole(copies, 1, MAX_COPIES), required=need == "必要",
+                        sample=parts[4] if len(parts) > 4 else "")
+
+
+def _materials(text: str) -> list[MaterialData]:
+    """申请材料 entries separated by newlines or ``；``."""
+    return _parse_entries(text, r"[\n；]", "entry", _material)
 
 
 def _render_materials(materials: list[MaterialData]) -> str:
@@ -476,25 +486,21 @@ def _render_materials(materials: list[MaterialData]) -> str:
 STEP_MARKERS = ("并联", "初审")  # parallel fan-out; first review forwarded to the higher organ
 
 
+def _step(parts: list[str]) -> StepData:
+    """One 流程环节 entry: ``名称|角色|工作日[|并联 or |初审]``."""
+    if len(parts) not in (3, 4) or (len(parts) == 4 and parts[3] not in STEP_MARKERS):
+        raise ValueError("expected 名称|角色|工作日, optionally followed by |并联 or |初审")
+    name, role, share = parts[:3]
+    if role not in ROLE_NAMES:
+        raise ValueError(f"角色 {role!r} is not one of {'、'.join(ROLE_NAMES)}")
+    marker = parts[3] if len(parts) == 4 else ""
+    return StepData(name=name, role=ROLE_NAMES[role], share=_whole(share, 0), parallel=marker == "并联",
+                    forwards=marker == "初审")
+
+
 def _steps(text: str) -> list[StepData]:
-    """流程环节 entries ``名称|角色|工作日[|并联 or |初审]`` separated by ``→`` or newlines."""
-    result, problems = [], []
-    for number, entry in enumerate(_entries(text, r"[\n→]"), 1):
-        parts = [part.strip() for part in entry.split("|")]
-        try:
-            if len(parts) not in (3, 4) or (len(parts) == 4 and parts[3] not in STEP_MARKERS):
-                raise ValueError("expected 名称|角色|工作日, optionally followed by |并联 or |初审")
-            name, role, share = parts[:3]
-            if role not in ROLE_NAMES:
-                raise ValueError(f"角色 {role!r} is not one of {'、'.join(ROLE_NAMES)}")
-            marker = parts[3] if len(parts) == 4 else ""
-            result.append(StepData(name=name, role=ROLE_NAMES[role], share=_whole(share, 0),
-                                   parallel=marker == "并联", forwards=marker == "初审"))
-        except (ValueError, ValidationError) as exc:
-            problems.append(f"step {number} {entry!r}: {_reason(exc)}")
-    if problems:
-        raise ValueError("; ".join(problems))
-    return result
+    """流程环节 entries separated by ``→`` or newlines."""
+    return _parse_entries(text, r"[\n→]", "step", _step)
 
 
 def _render_steps(steps: list[StepData]) -> str:

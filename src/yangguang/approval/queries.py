@@ -26,7 +26,7 @@ from yangguang.approval.service import (
     local_date,
 )
 from yangguang.core.calendar import get_calendar
-from yangguang.core.clocks import UNIT_LABELS, Clock, ClockState, ClockUnit, units_between
+from yangguang.core.clocks import UNIT_LABELS, Clock, ClockState, ClockUnit, used_units
 from yangguang.core.errors import InvalidInput, NotFound
 from yangguang.core.org import Person, Unit, Window, get_unit
 
@@ -47,13 +47,7 @@ def list_cases(session: Session, *, unit: str | int | None = None, state: str | 
 
 def _time(session: Session, clock: Clock, now: datetime) -> dict[str, Any]:
     """Time used and left on a clock, in its own unit (working days for licensing limits [Art. 82])."""
-    calendar = get_calendar(session)
-    if clock.state == ClockState.STOPPED:
-        used = clock.used
-    else:
-        end = clock.pauses[-1].started_at if clock.state == ClockState.PAUSED else now
-        excluded = clock.excluded // 60 if clock.unit == ClockUnit.WORK_HOURS else clock.excluded
-        used = max(0, units_between(calendar, clock.unit, clock.start_at, end) - excluded)
+    used = used_units(get_calendar(session), clock, now)
     total = clock.limit + clock.extension
     return {"limit": total, "time_unit": clock.unit, "unit_label": UNIT_LABELS[ClockUnit(clock.unit)],
             "used": used, "left": max(0, total - used), "overdue": clock.is_overdue(now),

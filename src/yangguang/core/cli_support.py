@@ -15,7 +15,6 @@ from yangguang.core.errors import InvalidInput
 
 # Piped or captured output is read by people in wide windows and by scripts: do not squeeze tables to 80.
 console = Console(width=None if sys.stdout.isatty() else 200)
-err_console = Console(stderr=True)
 
 
 def _default(value: Any) -> Any:

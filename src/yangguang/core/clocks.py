@@ -362,6 +362,17 @@ def restart_clock(session: Session, clock: Clock, *, at: datetime, actor: str, r
                  data={"reason": reason, "due_at": clock.due_at}, at=at)
 
 
+def used_units(calendar: WorkCalendar, clock: Clock, at: datetime) -> int:
+    """Units of the limit used by ``at``: time counted since the start, less the paused time. A stopped
+    clock keeps what it had used when it stopped; a paused one stands still at its pause."""
+    if clock.state == ClockState.STOPPED and clock.used is not None:
+        return clock.used
+    if clock.state == ClockState.PAUSED:
+        at = clock.pauses[-1].started_at
+    excluded = clock.excluded // 60 if clock.unit == ClockUnit.WORK_HOURS else clock.excluded
+    return max(0, units_between(calendar, clock.unit, clock.start_at, at) - excluded)
+
+
 def stop_clock(session: Session, clock: Clock, *, at: datetime, actor: str) -> None:
     if clock.state == ClockState.STOPPED:
         return
@@ -376,8 +387,7 @@ def stop_clock(session: Session, clock: Clock, *, at: datetime, actor: str) -> N
         # Thresholds after the stop will never be reached; one already passed (a case finished late
         # between two sweeps) stays for the sweep to judge.
         clock.next_check_at = None
-    clock.used = max(0, units_between(calendar, clock.unit, clock.start_at, at) - (
-        clock.excluded // 60 if clock.unit == ClockUnit.WORK_HOURS else clock.excluded))
+    clock.used = used_units(calendar, clock, at)
     audit.record(session, actor=actor, action="clock.stop", entity="clock", entity_id=clock,
                  data={"used": clock.used, "late": clock.is_overdue(at)}, at=at)
 
@@ -423,6 +433,3 @@ def recompute_open_clocks(session: Session, since: date | None = None, batch: in
         last_id = clocks[-1].id
         session.flush()
 
-
-def now() -> datetime:
-    return datetime.now(UTC)

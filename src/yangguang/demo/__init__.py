@@ -89,8 +89,8 @@ def summary(sim: simulation.Simulation, seed: int, cases: int, seconds: float) -
         by_state = dict(session.execute(select(Case.state, func.count()).group_by(Case.state)).all())
         by_level = dict(session.execute(select(Card.level, func.count()).group_by(Card.level)).all())
         open_cards = session.scalar(select(func.count()).select_from(Card).where(Card.state != "closed"))
-        sample = session.execute(select(Case.number, Case.query_code).where(Case.state == "in_progress")
-                                 .order_by(Case.id.desc()).limit(1)).first()
+        sample = session.execute(select(Case.number, Case.query_code)  # a case in progress if there is one
+                                 .order_by((Case.state == "in_progress").desc(), Case.id.desc()).limit(1)).first()
         red = session.scalar(select(Card.number).where(Card.level == "red").order_by(Card.id.desc()).limit(1))
     stats = sim.stats
     return {

@@ -48,11 +48,11 @@ def _second_yellow(session: Session, event: Event, params: dict[str, Any]) -> st
     return f"同一单位 {days} 日内再次被黄牌警示（本次 {event.data.get('number')}，前次 {earlier}）"
 
 
-RECTIFICATION_OVERDUE = register(ClockRule(
+register(ClockRule(
     code="supervision.rectification_overdue", name="整改逾期未报送", category="时效", source=SOURCE,
     obligation_kind=engine.RECTIFICATION_KIND, clock_kind=engine.RECTIFICATION_CLOCK, trigger=Trigger.OVERDUE,
     level=Level.RED, condition=_not_reported_back))
 
-REPEAT_YELLOW = register(EventRule(
+register(EventRule(
     code="supervision.repeat_yellow", name="同一单位再次黄牌", category="其他", source=SOURCE,
     event_type=engine.CARD_ISSUED, level=Level.RED, check=_second_yellow, params={"days": 30}))
