@@ -13,6 +13,7 @@ from yangguang.core.errors import YangguangError
 from yangguang.demo.cli import demo
 from yangguang.registry import load_all
 from yangguang.supervision.cli import supervise_app
+from yangguang.web.cli import serve
 
 app = typer.Typer(help="阳光 Yangguang: administrative e-supervision and government transparency.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -22,6 +23,7 @@ app.add_typer(catalogue_app, name="catalogue")
 app.add_typer(case_app, name="case")
 app.add_typer(supervise_app, name="supervise")
 app.command("demo")(demo)
+app.command("serve")(serve)
 
 
 def main() -> None:

@@ -33,6 +33,18 @@ class NotFound(YangguangError):
     http_status = 404
 
 
+class Unauthenticated(YangguangError):
+    """No valid credentials (not logged in, wrong password, unknown or revoked token)."""
+
+    http_status = 401
+
+
+class TooManyAttempts(YangguangError):
+    """Too many failed logins in the rate-limit window: try again later."""
+
+    http_status = 429
+
+
 class Forbidden(YangguangError):
     """The actor's role or unit does not carry the authority for the action."""
 

@@ -1,10 +1,12 @@
 """Tables of the core platform (imported so that migrations and the registry see them)."""
 
 from yangguang.core.audit import AuditEntry, AuditHead
+from yangguang.core.auth import ApiToken, LoginAttempt, SiteSecret
 from yangguang.core.calendar import CalendarDay, CalendarNotice, CalendarState
 from yangguang.core.clocks import Clock, ClockExtension, ClockPause, Obligation
 from yangguang.core.notify import InboxMessage, Notification
 from yangguang.core.org import Person, Unit, Window
 
-__all__ = ["AuditEntry", "AuditHead", "CalendarDay", "CalendarNotice", "CalendarState", "Clock", "ClockExtension",
+__all__ = ["ApiToken", "LoginAttempt", "SiteSecret", "AuditEntry", "AuditHead",
+           "CalendarDay", "CalendarNotice", "CalendarState", "Clock", "ClockExtension",
            "ClockPause", "InboxMessage", "Notification", "Obligation", "Person", "Unit", "Window"]

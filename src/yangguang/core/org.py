@@ -74,6 +74,7 @@ class Person(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     mobile: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # Argon2 (core.auth); None: cannot log in
     unit: Mapped[Unit] = relationship()
 
     def has_role(self, role: Role) -> bool:

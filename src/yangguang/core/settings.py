@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     sms_gateway_url: str | None = None
     sms_gateway_token: str | None = None
 
+    secret_key: str | None = None  # signs session cookies; None: a random key kept in the database
+    cookie_secure: bool = False  # send the session cookie over HTTPS only (set it behind TLS)
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 05:09:15.298005
+Create Date: 2026-11-22 05:46:52.850813
 """
 from collections.abc import Sequence
 
@@ -57,6 +57,24 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_state'))
+    )
+    op.create_table('login_attempt',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('login', sa.String(length=60), nullable=False),
+    sa.Column('address', sa.String(length=64), nullable=False),
+    sa.Column('at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('succeeded', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_attempt'))
+    )
+    with op.batch_alter_table('login_attempt', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_attempt_address'), ['address'], unique=False)
+        batch_op.create_index(batch_op.f('ix_login_attempt_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_login_attempt_login'), ['login'], unique=False)
+
+    op.create_table('site_secret',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_site_secret'))
     )
     op.create_table('supervision_sweep_state',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -205,6 +223,7 @@ def upgrade() -> None:
     sa.Column('email', sa.String(length=200), nullable=True),
     sa.Column('mobile', sa.String(length=20), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('password_hash', sa.String(length=200), nullable=True),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_person_unit_id_unit')),
     sa.ForeignKeyConstraint(['window_id'], ['window.id'], name=op.f('fk_person_window_id_window')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_person')),
@@ -212,6 +231,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_person_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('api_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('digest', sa.String(length=64), nullable=False),
+    sa.Column('created_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.Column('revoked_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_api_token_person_id_person')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
+    sa.UniqueConstraint('digest', name=op.f('uq_api_token_digest'))
+    )
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_token_person_id'), ['person_id'], unique=False)
 
     op.create_table('inbox_message',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -625,6 +659,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_inbox_message_person_read')
 
     op.drop_table('inbox_message')
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_token_person_id'))
+
+    op.drop_table('api_token')
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_person_unit_id'))
 
@@ -652,6 +690,13 @@ def downgrade() -> None:
     op.drop_table('approval_item')
     op.drop_table('unit')
     op.drop_table('supervision_sweep_state')
+    op.drop_table('site_secret')
+    with op.batch_alter_table('login_attempt', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_attempt_login'))
+        batch_op.drop_index(batch_op.f('ix_login_attempt_at'))
+        batch_op.drop_index(batch_op.f('ix_login_attempt_address'))
+
+    op.drop_table('login_attempt')
     op.drop_table('calendar_state')
     op.drop_table('calendar_notice')
     op.drop_table('calendar_day')
