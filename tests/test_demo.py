@@ -57,3 +57,13 @@ def test_demo_refuses_a_database_that_holds_data(demo, run_cli):
 def test_demo_refuses_a_non_positive_size(run_cli):
     result = run_cli("demo", "--cases", "0", "--no-serve")
     assert result.code == 2 and "cases:" in result.err
+
+
+def test_demo_accounts_log_in_with_the_printed_password(demo, db_url):
+    from yangguang.core import db
+    from yangguang.core.auth import authenticate
+
+    with db.transaction(db_url) as session:
+        for account in demo["accounts"][:2] + demo["accounts"][-1:]:
+            person = authenticate(session, account["login"], demo["password"], address="127.0.0.1")
+            assert person.login == account["login"]

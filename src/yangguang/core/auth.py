@@ -75,10 +75,23 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def set_password(session: Session, person: Person, password: str, *, actor: str, at: datetime) -> None:
-    person.password_hash = hash_password(password)
+def _store_hash(session: Session, person: Person, hashed: str, *, actor: str, at: datetime) -> None:
+    person.password_hash = hashed
     audit.record(session, actor=actor, action="auth.password_set", entity="person", entity_id=person.id,
                  data={"login": person.login}, at=at)
+
+
+def set_password(session: Session, person: Person, password: str, *, actor: str, at: datetime) -> None:
+    _store_hash(session, person, hash_password(password), actor=actor, at=at)
+
+
+def set_shared_password(session: Session, persons: list[Person], password: str, *, actor: str,
+                        at: datetime) -> None:
+    """One hash (one salt) for many accounts: for demonstration data only, where hashing each of
+    hundreds of accounts would take seconds. Real accounts get :func:`set_password`."""
+    hashed = hash_password(password)
+    for person in persons:
+        _store_hash(session, person, hashed, actor=actor, at=at)
 
 
 def _failures(session: Session, column, value: str, since: datetime) -> int:

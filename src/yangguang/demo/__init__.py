@@ -21,14 +21,16 @@ from sqlalchemy.orm import Session
 from yangguang.approval.catalogue import import_catalogue
 from yangguang.approval.models import Case
 from yangguang.core import db
+from yangguang.core.auth import set_shared_password
 from yangguang.core.errors import Conflict, InvalidInput
-from yangguang.core.org import Unit
+from yangguang.core.org import Person, Unit
 from yangguang.demo import simulation
 from yangguang.demo.people import build_staff, load_units
 from yangguang.supervision.models import Card
 
 FIRST_DAY, LAST_DAY = date(2025, 11, 24), date(2026, 11, 20)
 NOW = datetime(2026, 11, 22, 8, 0, tzinfo=simulation.ZONE)  # when the demo county is looked at
+DEMO_PASSWORD = "qingshan2026"  # every demo account's password (printed by `yangguang demo`)
 
 
 def _setup(session: Session, rng: random.Random):
@@ -36,7 +38,9 @@ def _setup(session: Session, rng: random.Random):
     load_units(session, at)
     with resources.as_file(resources.files("yangguang.approval").joinpath("data/county_items.csv")) as path:
         import_catalogue(session, path, actor="demo", at=at)
-    return build_staff(session, rng, at)
+    staff = build_staff(session, rng, at)
+    set_shared_password(session, list(session.scalars(select(Person))), DEMO_PASSWORD, actor="demo", at=at)
+    return staff
 
 
 def _arrival_days(rng: random.Random, days: list[date], cases: int) -> dict[date, int]:
@@ -104,4 +108,5 @@ def summary(sim: simulation.Simulation, seed: int, cases: int, seconds: float) -
         "sample_case": {"number": sample[0], "query_code": sample[1]} if sample else None,
         "sample_red_card": red,
         "accounts": [{"login": login, "role": role, "unit": unit} for login, role, unit in sim.staff.accounts],
+        "password": DEMO_PASSWORD,
     }

@@ -8,6 +8,7 @@ from rich.table import Table
 from yangguang.core import db
 from yangguang.core.cli_support import JsonOption, console, print_json
 from yangguang.core.settings import get_settings
+from yangguang.web.cli import serve
 
 LEVELS = {"warning": "预警", "yellow": "黄牌", "red": "红牌"}
 STATES = {"in_progress": "办理中", "completed": "已办结", "delivered": "已送达", "awaiting_materials": "待补齐材料",
@@ -18,8 +19,11 @@ def demo(seed: int = typer.Option(2026, help="Random seed: the same seed builds 
          cases: int = typer.Option(6000, help="How many applications the simulated year receives."),
          fresh: bool = typer.Option(False, "--fresh", help="Drop everything in the database first."),
          no_serve: bool = typer.Option(False, "--no-serve", help="Only build (scripts use this)."),
+         host: str = typer.Option("127.0.0.1", help="Address the portal listens on."),
+         port: int = typer.Option(8000, min=1, max=65535, help="Port the portal listens on."),
          as_json: bool = JsonOption) -> None:
-    """Build the demo county 青山县 (departments, catalogue, staff, a year of cases under supervision)."""
+    """Build the demo county 青山县 (departments, catalogue, staff, a year of cases under supervision),
+    then serve its portal, staff workspace and API."""
     from yangguang.demo import build
 
     if fresh:
@@ -28,13 +32,12 @@ def demo(seed: int = typer.Option(2026, help="Random seed: the same seed builds 
     if as_json:
         print_json(result)
         return
-    _report(result)
+    _report(result, f"http://{host}:{port}")
     if not no_serve:
-        console.print("\n[dim]The web portal is not part of this version yet; the command line above is the way in."
-                      "[/dim]")
+        serve(host=host, port=port, workers=1)
 
 
-def _report(result: dict) -> None:
+def _report(result: dict, address: str) -> None:
     url = get_settings().database_url
     states = "、".join(f"{STATES.get(k, k)} {v}" for k, v in sorted(result["cases"]["by_state"].items()))
     levels = "、".join(f"{LEVELS[k]} {v}" for k, v in sorted(result["cards"]["by_level"].items()))
@@ -53,9 +56,21 @@ def _report(result: dict) -> None:
         hints += [f"{prefix} case show {number}", f"{prefix} case progress {number} --code {code}"]
     for hint in hints:
         console.print(f"  {hint}", soft_wrap=True)
-    table = Table(title="Demo accounts (one of each role; every department has its own)")
+    if result["sample_case"]:
+        console.print(f"\n[bold]Portal[/bold] {address}/  办件查询: {address}/progress (编号 {number}, 查询码 {code})")
+    else:
+        console.print(f"\n[bold]Portal[/bold] {address}/")
+    console.print(f"Staff workspace {address}/login · API {address}/api/v1 · OpenAPI {address}/openapi.json")
+    table = Table(title=f"Demo accounts: one of each role (every department has its own); password {result['password']}")
     for column in ("login", "role", "unit"):
         table.add_column(column)
-    for account in result["accounts"][:3] + result["accounts"][-3:]:
+    for account in _one_per_role(result["accounts"]):
         table.add_row(account["login"], account["role"], account["unit"])
     console.print(table)
+
+
+def _one_per_role(accounts: list[dict]) -> list[dict]:
+    seen: dict[str, dict] = {}
+    for account in accounts:
+        seen.setdefault(account["role"], account)
+    return list(seen.values())
