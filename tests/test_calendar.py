@@ -158,4 +158,4 @@ def test_cli_load_bad_file_changes_nothing(run_cli, db_url, tmp_path, name):
 
 def test_cli_load_missing_file(run_cli, tmp_path):
     result = run_cli("calendar", "load", str(tmp_path / "nope.toml"))
-    assert result.code == 2 and "does not exist" in result.err
+    assert result.code == 2 and result.err.startswith("error: file: 文件 ") and "nope.toml 不存在" in result.err

@@ -342,7 +342,7 @@ def test_extension_once_by_at_most_ten_working_days(db, hall, events):
     assert of_type(events, "approval.case_extended")[0].data["days"] == 10
     with pytest.raises(Conflict) as err:
         service.extend_case(db, case, hall.head, 1, "再次延期", at=at("2026-03-11 10:00"))
-    assert "already extended once" in err.value.reason
+    assert "已延期一次" in err.value.reason
 
 
 def test_extension_by_someone_who_is_not_the_head_is_refused_and_recorded(db, hall):

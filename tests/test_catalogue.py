@@ -277,8 +277,8 @@ def test_first_review_marker_imports_and_exports(db, units, tmp_path):
 # --- validation: one rule per case, its source in the id ----------------------------------------------------
 
 RULES = [
-    pytest.param({"事项名称": ""}, "事项名称", "required", id="required-cell[catalogue-format.md]"),
-    pytest.param({"实施主体": ""}, "实施主体", "required", id="required-unit[catalogue-format.md]"),
+    pytest.param({"事项名称": ""}, "事项名称", "必填项", id="required-cell[catalogue-format.md]"),
+    pytest.param({"实施主体": ""}, "实施主体", "必填项", id="required-unit[catalogue-format.md]"),
     pytest.param({"事项类型": "99"}, "事项类型", "A.1", id="item-type-code[GB/T39046-2020 A.1]"),
     pytest.param({"事项类型": "01 行政处罚"}, "事项类型", "A.1", id="code-label-mismatch[GB/T39046-2020 A.1]"),
     pytest.param({"行使层级": "8"}, "行使层级", "A.2", id="level-code[GB/T39046-2020 A.2]"),
@@ -286,51 +286,51 @@ RULES = [
     pytest.param({"服务对象": "1、7"}, "服务对象", "A.4", id="service-object-code[GB/T39046-2020 A.4]"),
     pytest.param({"办理形式": "上门"}, "办理形式", "A.5", id="handling-form-code[GB/T39046-2020 A.5]"),
     pytest.param({"办件类型": "3"}, "办件类型", "A.6", id="case-type-code[GB/T39046-2020 A.6]"),
-    pytest.param({"法定办结时限": "0"}, "法定办结时限", "positive whole", id="limit-zero[GB/T39046-2020]"),
-    pytest.param({"法定办结时限": "2.5"}, "法定办结时限", "positive whole", id="limit-fraction[GB/T39046-2020]"),
-    pytest.param({"承诺办结时限": "abc"}, "承诺办结时限", "positive whole", id="limit-text[GB/T39046-2020]"),
-    pytest.param({"法定时限单位": "月"}, "法定时限单位", "time unit", id="time-unit[catalogue-format.md]"),
-    pytest.param({"承诺办结时限": "20", "流程环节": ""}, "承诺办结时限", "not shorter",
+    pytest.param({"法定办结时限": "0"}, "法定办结时限", "不是正整数", id="limit-zero[GB/T39046-2020]"),
+    pytest.param({"法定办结时限": "2.5"}, "法定办结时限", "不是正整数", id="limit-fraction[GB/T39046-2020]"),
+    pytest.param({"承诺办结时限": "abc"}, "承诺办结时限", "不是正整数", id="limit-text[GB/T39046-2020]"),
+    pytest.param({"法定时限单位": "月"}, "法定时限单位", "不是时限单位", id="time-unit[catalogue-format.md]"),
+    pytest.param({"承诺办结时限": "20", "流程环节": ""}, "承诺办结时限", "应短于法定时限",
                  id="promised-below-statutory[approval-and-supervision.md]"),
-    pytest.param({"是否收费": "是", "收费标准": "80"}, "收费依据", "required when 是否收费",
+    pytest.param({"是否收费": "是", "收费标准": "80"}, "收费依据", "是否收费为“是”时必须填写",
                  id="fee-needs-basis[approval-and-supervision.md fees]"),
-    pytest.param({"是否收费": "是", "收费依据": "文件"}, "收费标准", "required when 是否收费",
+    pytest.param({"是否收费": "是", "收费依据": "文件"}, "收费标准", "是否收费为“是”时必须填写",
                  id="fee-needs-standard[approval-and-supervision.md fees]"),
-    pytest.param({"是否收费": "是", "收费依据": "文件", "收费标准": "0"}, "收费标准", "more than 0",
+    pytest.param({"是否收费": "是", "收费依据": "文件", "收费标准": "0"}, "收费标准", "必须大于 0",
                  id="fee-zero-when-charging[approval-and-supervision.md fees]"),
-    pytest.param({"收费标准": "10"}, "收费标准", "although 是否收费 is 否",
+    pytest.param({"收费标准": "10"}, "收费标准", "是否收费为“否”时不应填写",
                  id="fee-without-charging[catalogue-format.md]"),
-    pytest.param({"是否收费": "是", "收费依据": "文件", "收费标准": "80.005"}, "收费标准", "more than two decimals",
+    pytest.param({"是否收费": "是", "收费依据": "文件", "收费标准": "80.005"}, "收费标准", "超过两位小数",
                  id="fee-three-decimals[DESIGN.md money]"),
-    pytest.param({"是否收费": "是", "收费依据": "文件", "收费标准": "-1"}, "收费标准", "negative",
+    pytest.param({"是否收费": "是", "收费依据": "文件", "收费标准": "-1"}, "收费标准", "不能为负数",
                  id="fee-negative[DESIGN.md money]"),
-    pytest.param({"是否收费": "是", "收费依据": "文件", "收费标准": "abc"}, "收费标准", "not an amount",
+    pytest.param({"是否收费": "是", "收费依据": "文件", "收费标准": "abc"}, "收费标准", "不是以元为单位的金额",
                  id="fee-text[DESIGN.md money]"),
-    pytest.param({"是否网办": "Y"}, "是否网办", "neither 是 nor 否", id="yes-no[catalogue-format.md]"),
-    pytest.param({"必须网办": "是"}, "必须网办", "是否网办 is 否",
+    pytest.param({"是否网办": "Y"}, "是否网办", "应为“是”或“否”", id="yes-no[catalogue-format.md]"),
+    pytest.param({"必须网办": "是"}, "必须网办", "是否网办不能为“否”",
                  id="online-only-needs-online[approval-and-supervision.md]"),
-    pytest.param({"流程环节": "受理|窗口人员|0→审查|审批人员|5"}, "流程环节", "at least 1",
+    pytest.param({"流程环节": "受理|窗口人员|0→审查|审批人员|5"}, "流程环节", "时限至少为 1",
                  id="step-share-at-least-1[approval-and-supervision.md fixed steps]"),
-    pytest.param({"流程环节": "受理|窗口人员|5→审查|审批人员|6"}, "流程环节", "more than the promised limit",
+    pytest.param({"流程环节": "受理|窗口人员|5→审查|审批人员|6"}, "流程环节", "超过承诺时限",
                  id="step-shares-within-promise[approval-and-supervision.md fixed steps]"),
     pytest.param({"流程环节": "受理|经办人|1"}, "流程环节", "角色", id="step-role[core.org Role; catalogue-format.md]"),
-    pytest.param({"流程环节": "受理|窗口人员"}, "流程环节", "expected", id="step-format[catalogue-format.md]"),
-    pytest.param({"流程环节": "受理|窗口人员|1|串联"}, "流程环节", "expected", id="step-marker[catalogue-format.md]"),
+    pytest.param({"流程环节": "受理|窗口人员"}, "流程环节", "格式应为", id="step-format[catalogue-format.md]"),
+    pytest.param({"流程环节": "受理|窗口人员|1|串联"}, "流程环节", "格式应为", id="step-marker[catalogue-format.md]"),
     pytest.param({"流程环节": "受理|窗口人员|1|并联→审查|审批人员|1|并联", "共同实施部门": "SWJ"}, "流程环节",
-                 "at most one", id="one-parallel-step[approval-and-supervision.md parallel approval]"),
-    pytest.param({"流程环节": "受理|审批人员|1|初审→审查|审批人员|1|初审"}, "流程环节", "at most one",
+                 "最多只能有一个", id="one-parallel-step[approval-and-supervision.md parallel approval]"),
+    pytest.param({"流程环节": "受理|审批人员|1|初审→审查|审批人员|1|初审"}, "流程环节", "最多只能有一个",
                  id="one-first-review-step[行政许可法 Art. 43]"),
-    pytest.param({"流程环节": "受理|窗口人员|1→审查|审批人员|5|并联"}, "流程环节", "needs 共同实施部门",
+    pytest.param({"流程环节": "受理|窗口人员|1→审查|审批人员|5|并联"}, "流程环节", "并联环节须填写共同实施部门",
                  id="parallel-needs-co-units[approval-and-supervision.md parallel approval]"),
-    pytest.param({"共同实施部门": "SWJ、公安局"}, "共同实施部门", "unknown department '公安局'",
+    pytest.param({"共同实施部门": "SWJ、公安局"}, "共同实施部门", "未知的部门 '公安局'",
                  id="co-unit-exists[catalogue-format.md]"),
-    pytest.param({"共同实施部门": "县市场监督管理局"}, "共同实施部门", "实施主体 itself",
+    pytest.param({"共同实施部门": "县市场监督管理局"}, "共同实施部门", "就是实施主体本身",
                  id="co-unit-differs[catalogue-format.md]"),
-    pytest.param({"实施主体": "公安局"}, "实施主体", "unknown department", id="unit-exists[catalogue-format.md]"),
+    pytest.param({"实施主体": "公安局"}, "实施主体", "未知的部门", id="unit-exists[catalogue-format.md]"),
     pytest.param({"申请材料": "申请书|传真件|1|必要"}, "申请材料", "形式", id="material-form[catalogue-format.md]"),
-    pytest.param({"申请材料": "申请书|原件|0|必要"}, "申请材料", "out of range",
+    pytest.param({"申请材料": "申请书|原件|0|必要"}, "申请材料", "超出范围",
                  id="material-copies[catalogue-format.md]"),
-    pytest.param({"申请材料": "申请书|原件|1|可选"}, "申请材料", "neither 必要",
+    pytest.param({"申请材料": "申请书|原件|1|可选"}, "申请材料", "应为“必要”或“非必要”",
                  id="material-required[catalogue-format.md]"),
 ]
 
@@ -360,8 +360,7 @@ def test_promised_minimum_is_configurable(db, units, tmp_path, monkeypatch):
     reset_settings()
     try:
         errors = errors_of(db, tmp_path, [row(承诺办结时限="2", 流程环节="")])
-        assert errors == [(2, "承诺办结时限", "2个工作日 is below the minimum of 3 (configuration [catalogue] "
-                                          "promised_min)")]
+        assert errors == [(2, "承诺办结时限", "承诺时限 2个工作日 低于最低值 3（配置项 [catalogue] promised_min）")]
     finally:
         monkeypatch.delenv("YANGGUANG_CONFIG")
         reset_settings()
@@ -370,14 +369,14 @@ def test_promised_minimum_is_configurable(db, units, tmp_path, monkeypatch):
 def test_duplicate_impl_code_in_one_file(db, units, tmp_path):
     """[catalogue-format.md: 实施编码 unique in the catalogue]"""
     errors = errors_of(db, tmp_path, [row(), row(事项名称="另一个"), row(实施编码="OTHER"), row(事项类型="99")])
-    assert (3, "实施编码", f"{CODE} is already in row 2 of this file") in errors
-    assert (5, "实施编码", f"{CODE} is already in row 2 of this file") in errors
+    assert (3, "实施编码", f"{CODE} 已在本文件第 2 行出现") in errors
+    assert (5, "实施编码", f"{CODE} 已在本文件第 2 行出现") in errors
 
 
 def test_header_errors(db, units, tmp_path):
     """Unknown headers are an error; a missing required column is reported once, on row 1."""
     errors = errors_of(db, tmp_path, [row(备注="x", 承诺办结时限=None)])
-    assert errors == [(1, "备注", "unknown column"), (1, "承诺办结时限", "required column missing")]
+    assert errors == [(1, "备注", "未知的列"), (1, "承诺办结时限", "缺少必填列")]
 
 
 def test_rejected_import_writes_nothing_and_reports_every_row(db, units, tmp_path):
@@ -392,22 +391,22 @@ def test_rejected_import_writes_nothing_and_reports_every_row(db, units, tmp_pat
     ]
     errors = errors_of(db, tmp_path, rows)
     assert errors == [
-        (3, "收费标准", "'80.005' has more than two decimals (the smallest unit is one fen)"),
-        (5, "法定办结时限", "'abc' is not a positive whole number"),
-        (5, "实施主体", "unknown department '公安局'"),
+        (3, "收费标准", "'80.005' 超过两位小数（最小单位为分）"),
+        (5, "法定办结时限", "'abc' 不是正整数"),
+        (5, "实施主体", "未知的部门 '公安局'"),
     ]
     assert (count(db, Item), count(db, ItemVersion), count(db, AuditEntry)) == before
     assert get_item(db, CODE).promised_limit == 10
 
 
 def test_file_problems(db, units, tmp_path):
-    with pytest.raises(InvalidInput, match="does not exist"):
+    with pytest.raises(InvalidInput, match="missing.csv 不存在"):
         import_catalogue(db, tmp_path / "missing.csv", actor="tester", at=T0)
     (tmp_path / "c.txt").write_text("x", encoding="utf-8")
-    with pytest.raises(InvalidInput, match="unsupported format"):
+    with pytest.raises(InvalidInput, match="不支持的文件格式"):
         import_catalogue(db, tmp_path / "c.txt", actor="tester", at=T0)
     (tmp_path / "gbk.csv").write_bytes("事项名称\n食品".encode("gbk"))
-    with pytest.raises(InvalidInput, match="not UTF-8"):
+    with pytest.raises(InvalidInput, match="不是 UTF-8 编码"):
         import_catalogue(db, tmp_path / "gbk.csv", actor="tester", at=T0)
 
 
@@ -416,7 +415,7 @@ def test_file_problems(db, units, tmp_path):
 def test_get_item_by_either_code(db, units, tmp_path):
     load(db, tmp_path, [row(), row(实施编码="A2", 基本编码="SHARED"), row(实施编码="A3", 基本编码="SHARED")])
     assert get_item(db, "000201001000").impl_code == CODE
-    with pytest.raises(InvalidInput, match="2 items"):
+    with pytest.raises(InvalidInput, match="对应 2 个实施事项"):
         get_item(db, "SHARED")
     with pytest.raises(NotFound) as caught:
         get_item(db, "NOPE")
@@ -468,7 +467,7 @@ def test_cli_import_show_list_history_export(db, units, run_cli, tmp_path):
     result = run_cli("catalogue", "export", str(tmp_path / "out.data"), "--format", "xlsx", "--json")
     assert result.code == 0 and json.loads(result.out)["items"] == 2
     result = run_cli("catalogue", "import", str(tmp_path / "out.data"))
-    assert result.code == 2 and "unsupported format" in result.err
+    assert result.code == 2 and "不支持的文件格式" in result.err
     result = run_cli("catalogue", "export", str(tmp_path / "out.csv"))
     assert result.code == 0
     result = run_cli("catalogue", "import", str(tmp_path / "out.csv"), "--json")
@@ -481,19 +480,19 @@ def test_cli_errors_exit_2(db, units, run_cli, tmp_path):
     result = run_cli("catalogue", "import", str(bad))
     lines = result.err.strip().splitlines()
     assert result.code == 2 and result.out == ""
-    assert lines[0] == "row 2, column 收费标准: '-1' is negative"
-    assert lines[1].startswith("row 3, column 事项类型: '99' is not a code or label of A.1 事项类型")
-    assert lines[2].startswith("error: file: 2 errors in 2 rows of bad.csv; nothing was imported")
+    assert lines[0] == "第 2 行，收费标准：'-1' 不能为负数"
+    assert lines[1].startswith("第 3 行，事项类型：'99' 不是「A.1 事项类型」的代码或名称")
+    assert lines[2].startswith("error: file: bad.csv 中有 2 行共 2 处错误，未导入任何内容")
     result = run_cli("catalogue", "import", str(bad), "--json")
     report = json.loads(result.out)
     assert result.code == 2 and not report["ok"] and [e["row"] for e in report["errors"]] == [2, 3]
-    assert report["errors"][0] == {"row": 2, "column": "收费标准", "reason": "'-1' is negative"}
+    assert report["errors"][0] == {"row": 2, "column": "收费标准", "reason": "'-1' 不能为负数"}
 
-    for args, message in [(("show", "NOPE"), "error: item: unknown item"),
-                          (("history", "NOPE"), "error: item: unknown item"),
+    for args, message in [(("show", "NOPE"), "error: item: 事项 'NOPE' 不存在"),
+                          (("history", "NOPE"), "error: item: 事项 'NOPE' 不存在"),
                           (("list", "--unit", "NOPE"), "error: unit: unknown department"),
                           (("import", str(tmp_path / "none.csv")), "error: file:"),
-                          (("export", str(tmp_path / "x.pdf")), "error: file: unsupported format"),
+                          (("export", str(tmp_path / "x.pdf")), "error: file: 不支持的文件格式"),
                           (("export", str(tmp_path / "x.csv"), "--format", "ods"), "error: format:")]:
         result = run_cli("catalogue", *args)
         assert result.code == 2 and result.err.startswith(message), (args, result.err)

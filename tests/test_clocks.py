@@ -105,7 +105,7 @@ def test_one_extension_within_the_legal_maximum(db, obligation):
     assert clock.due_day == date(2026, 4, 14)  # 4–6 April is the Qingming holiday
     with pytest.raises(Conflict) as second:
         extend_clock(db, clock, amount=1, reason="再次延期", approved_by="head", at=at("2026-03-21 09:00"))
-    assert "once" in second.value.reason
+    assert "已延长过一次" in second.value.reason
 
 
 @pytest.mark.parametrize("limit", [0, -5, 2.5, True])

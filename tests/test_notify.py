@@ -171,13 +171,13 @@ def test_inbox_is_delivered_in_the_transaction(db):
     unit = make_unit(db)
     person = make_person(db, unit, "lisi", ["clerk"], name="李四", email="lisi@example.gov.cn")
     rows = notify.notify_person(db, person, subject="【预警】JC2026-000001", body="即将到期", ref="card:1",
-                                link="/supervision/cards/JC2026-000001", at=at("2026-03-02 09:00"))
+                                link="/staff/cards/JC2026-000001", at=at("2026-03-02 09:00"))
     assert sorted(r.channel for r in rows) == ["email", "inbox"]
     [message] = notify.inbox(db, person.id, unread_only=True)
     notify.mark_read(db, message.id, person_id=person.id, at=at("2026-03-02 10:00"))
     assert notify.inbox(db, person.id, unread_only=True) == [] and message.read_at == at("2026-03-02 10:00")
     assert (message.title, message.ref, message.link) == (
-        "【预警】JC2026-000001", "card:1", "/supervision/cards/JC2026-000001")
+        "【预警】JC2026-000001", "card:1", "/staff/cards/JC2026-000001")
     inbox_row = next(r for r in rows if r.channel == "inbox")
     assert inbox_row.state == "sent" and inbox_row.sent_at == at("2026-03-02 09:00")
     db.rollback()  # a rolled-back change takes its notifications with it

@@ -41,7 +41,7 @@ def test_wrong_password_refused_and_audited(client, db_url):
     _clerk(db_url)
     token = csrf_of(client)
     response = client.post("/login", data={"login": "clerk1", "password": "wrong-password", "csrf_token": token})
-    assert response.status_code == 401 and "wrong login or password" in response.text
+    assert response.status_code == 401 and "账号或密码错误" in response.text
     assert client.get("/api/v1/me").status_code == 401
     assert _actions(db_url)[-1] == "auth.login_failed"
 
@@ -62,7 +62,7 @@ def test_login_rate_limited_after_five_failures(client, db_url):
         assert client.post("/login", data={"login": "clerk1", "password": "nope-nope", "csrf_token": token}
                            ).status_code == 401
     response = client.post("/login", data={"login": "clerk1", "password": PASSWORD, "csrf_token": token})
-    assert response.status_code == 429 and "too many failed logins" in response.text
+    assert response.status_code == 429 and "登录失败次数过多" in response.text
     api = client.post("/api/v1/auth/token", json={"login": "clerk1", "password": PASSWORD, "name": "x"})
     assert api.status_code == 429 and api.json()["field"] == "login"
 
@@ -88,7 +88,7 @@ def test_token_issue_use_and_revoke(client, db_url):
     assert client.post(f"/api/v1/auth/tokens/{body['id']}/revoke", headers=headers).status_code == 204
     refused = client.get("/api/v1/me", headers=headers)
     assert refused.status_code == 401 and refused.json() == {"field": "authorization",
-                                                             "reason": "unknown, expired or revoked token"}
+                                                             "reason": "令牌无效、已过期或已撤销"}
     with db.reading(db_url) as session:
         assert verify(session).ok
 
@@ -96,15 +96,16 @@ def test_token_issue_use_and_revoke(client, db_url):
 def test_bad_token_requests_change_nothing(client, db_url):
     _clerk(db_url)
     before = len(_actions(db_url))
-    assert client.post("/api/v1/auth/token", json={"login": "clerk1"}).json()["field"] == "password"
-    assert client.post("/api/v1/auth/token", json={"login": "clerk1", "password": PASSWORD, "name": "x",
-                                                   "days": 0}).status_code == 422
+    assert client.post("/api/v1/auth/token", json={"login": "clerk1"}).json() == {"field": "password",
+                                                                                 "reason": "必填项"}
+    days = client.post("/api/v1/auth/token", json={"login": "clerk1", "password": PASSWORD, "name": "x", "days": 0})
+    assert days.status_code == 422 and days.json() == {"field": "days", "reason": "应不小于 1"}
     assert client.get("/api/v1/me", headers={"Authorization": "Basic abc"}).status_code == 401
     assert len(_actions(db_url)) == before + 1  # only the refused Basic attempt, audited
 
 
 def test_unknown_routes_answer_in_one_shape(client):
-    assert client.get("/api/v1/nothing").json() == {"field": "path", "reason": "Not Found"}
+    assert client.get("/api/v1/nothing").json() == {"field": "path", "reason": "页面或资源不存在"}
     page = client.get("/nothing")
     assert page.status_code == 404 and "未找到" in page.text
 

@@ -19,8 +19,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy import Select, select, update
+from sqlalchemy.orm import Session, joinedload, object_session
 
 from yangguang.approval import codes
 from yangguang.approval.importers import (
@@ -74,8 +74,8 @@ class CatalogueRejected(InvalidInput):
 
     def __init__(self, report: ImportReport) -> None:
         rows = len({error.row for error in report.errors})
-        super().__init__("file", f"{len(report.errors)} errors in {rows} rows of {Path(report.file).name}; "
-                                 f"nothing was imported (first: {report.errors[0]})")
+        super().__init__("file", f"{Path(report.file).name} 中有 {rows} 行共 {len(report.errors)} 处错误，"
+                                 f"未导入任何内容（第一处：{report.errors[0]}）")
         self.report = report
 
 
@@ -209,9 +209,9 @@ def get_item(session: Session, code: str) -> Item:
     if len(found) == 1:
         return found[0]
     if found:
-        raise InvalidInput("item", f"基本编码 {code} is implemented by {len(found)} items "
-                                   f"({'、'.join(i.impl_code for i in found)}); give the 实施编码")
-    raise NotFound("item", f"unknown item {code!r} (neither a 实施编码 nor a 基本编码)")
+        raise InvalidInput("item", f"基本编码 {code} 对应 {len(found)} 个实施事项"
+                                   f"（{'、'.join(i.impl_code for i in found)}），请填写实施编码")
+    raise NotFound("item", f"事项 {code!r} 不存在（既不是实施编码，也不是基本编码）")
 
 
 def list_items(session: Session, unit: str | None = None) -> list[Item]:
@@ -220,6 +220,32 @@ def list_items(session: Session, unit: str | None = None) -> list[Item]:
     if unit is not None:
         query = query.where(Item.unit_id == get_unit(session, unit, field="unit").id)
     return list(session.scalars(query))
+
+
+def search_items(session: Session, *, q: str = "", unit: str | None = None, kind: str | None = None) -> Select:
+    """The active items whose name or code contains ``q`` (in any case), of the department coded ``unit`` and the
+    事项类型 ``kind`` (A.1), by 实施编码 (a statement to paginate). An unknown department or kind is bad input."""
+    query = select(Item).options(joinedload(Item.unit)).where(Item.active.is_(True)).order_by(Item.impl_code)
+    if q.strip():
+        text = q.strip()
+        query = query.where(Item.name.icontains(text, autoescape=True) | Item.impl_code.icontains(text, autoescape=True)
+                            | Item.basic_code.icontains(text, autoescape=True))
+    if unit:
+        unit_id = session.scalar(select(Unit.id).where(Unit.code == unit))
+        if unit_id is None:
+            raise InvalidInput("unit", f"未知的部门代码 {unit!r}")
+        query = query.where(Item.unit_id == unit_id)
+    if kind:
+        if kind not in codes.ITEM_TYPE:
+            raise InvalidInput("kind", f"{kind!r} 不是事项类型代码（A.1：{'、'.join(codes.ITEM_TYPE)}）")
+        query = query.where(Item.item_type == kind)
+    return query
+
+
+def item_departments(session: Session) -> list[tuple[str, str]]:
+    """(code, name) of every department with an active item, by code: the choices of a guide search."""
+    query = select(Unit.code, Unit.name).where(Unit.id.in_(select(Item.unit_id).where(Item.active.is_(True))))
+    return [(code, name) for code, name in session.execute(query.order_by(Unit.code))]
 
 
 def item_history(session: Session, code: str) -> list[dict[str, Any]]:

@@ -37,6 +37,7 @@ from yangguang.approval import codes
 from yangguang.core.errors import InvalidInput
 from yangguang.core.org import ROLE_LABELS, Role, Unit
 from yangguang.core.settings import config_section
+from yangguang.core.validation import validation_reason
 
 MAX_LIMIT = 10_000  # far above any statutory limit; keeps numbers inside a 32-bit column
 MAX_FEE_FEN = 2**31 - 1
@@ -71,7 +72,7 @@ class RowError:
         return {"row": self.row, "column": self.column, "reason": self.reason}
 
     def __str__(self) -> str:
-        return f"row {self.row}, column {self.column}: {self.reason}"
+        return f"第 {self.row} 行，{self.column}：{self.reason}"
 
 
 # --- the model -------------------------------------------------------------------------------------------
@@ -81,21 +82,21 @@ def _clean(value: Any) -> Any:
     if isinstance(value, str):
         value = value.replace("\r\n", "\n").replace("\r", "\n")
         if ILLEGAL_CHARACTERS_RE.search(value):
-            raise ValueError("contains control characters")
+            raise ValueError("不能包含控制字符")
     return value
 
 
 def _in_list(table: dict[str, str], name: str) -> Callable[[str], str]:
     def check(value: str) -> str:
         if value not in table:
-            raise ValueError(f"{value!r} is not a code of {name}")
+            raise ValueError(f"{value!r} 不是「{name}」的代码")
         return value
     return check
 
 
 def _no_separator(value: str) -> str:
     if _SEPARATORS.search(value):
-        raise ValueError("must not contain |, ；, → or a line break (they separate entries)")
+        raise ValueError("不能包含 |、；、→ 或换行（这些符号用于分隔条目）")
     return value
 
 
@@ -247,7 +248,7 @@ def check_rules(values: Mapping[str, Any], units: UnitIndex, skip: Collection[st
         problems += _check_fee(values)
     if have("online", "online_only") and values["online_only"] and not values["online"]:
         # [approval-and-supervision.md trigger 6: an item that must be handled online]
-        problems.append(Problem("online_only", "必须网办 is 是 but 是否网办 is 否"))
+        problems.append(Problem("online_only", "必须网办为“是”时，是否网办不能为“否”"))
     if have("steps", "promised_limit", "co_units"):
         problems += _check_steps(values["steps"], values["promised_limit"], values["co_units"])
     if have("unit", "co_units"):
@@ -263,12 +264,11 @@ def _check_limits(values: Mapping[str, Any]) -> list[Problem]:
     promised, statutory = values["promised_limit"], values["statutory_limit"]
     unit = "个" + TIME_UNIT_LABELS[values["promised_unit"]]
     if values["promised_unit"] == values["statutory_unit"] and promised >= statutory:
-        problems.append(Problem("promised_limit", f"{promised}{unit} is not shorter than the statutory limit "
-                                                  f"{statutory}{unit}"))
+        problems.append(Problem("promised_limit", f"承诺时限 {promised}{unit} 应短于法定时限 {statutory}{unit}"))
     minimum = int(config_section("catalogue").get("promised_min", 1))
     if promised < minimum:
-        problems.append(Problem("promised_limit", f"{promised}{unit} is below the minimum of {minimum} "
-                                                  "(configuration [catalogue] promised_min)"))
+        problems.append(Problem("promised_limit", f"承诺时限 {promised}{unit} 低于最低值 {minimum}"
+                                                  "（配置项 [catalogue] promised_min）"))
     return problems
 
 
@@ -280,13 +280,13 @@ def _check_fee(values: Mapping[str, Any]) -> list[Problem]:
     fee = values["fee_standard_fen"]
     if values["charges"]:
         if not values["fee_basis"]:
-            problems.append(Problem("fee_basis", "required when 是否收费 is 是"))
+            problems.append(Problem("fee_basis", "是否收费为“是”时必须填写"))
         if fee is None:
-            problems.append(Problem("fee_standard_fen", "required when 是否收费 is 是"))
+            problems.append(Problem("fee_standard_fen", "是否收费为“是”时必须填写"))
         elif fee == 0:
-            problems.append(Problem("fee_standard_fen", "must be more than 0 when 是否收费 is 是"))
+            problems.append(Problem("fee_standard_fen", "是否收费为“是”时必须大于 0"))
     elif fee is not None:
-        problems.append(Problem("fee_standard_fen", "given although 是否收费 is 否"))
+        problems.append(Problem("fee_standard_fen", "是否收费为“否”时不应填写"))
     return problems
 
 
@@ -298,19 +298,19 @@ def _check_steps(steps: list[StepData], promised: int, co_units: list[str]) -> l
     problems = []
     for number, step in enumerate(steps, 1):
         if step.share < 1:
-            problems.append(Problem("steps", f"step {number} ({step.name}): the share must be at least 1"))
+            problems.append(Problem("steps", f"第 {number} 个环节（{step.name}）的时限至少为 1"))
     total = sum(step.share for step in steps)
     if total > promised:
-        problems.append(Problem("steps", f"the shares add up to {total}, more than the promised limit {promised}"))
+        problems.append(Problem("steps", f"各环节时限合计 {total}，超过承诺时限 {promised}"))
     parallel = [step.name for step in steps if step.parallel]
     if len(parallel) > 1:
-        problems.append(Problem("steps", f"{len(parallel)} steps are marked 并联 ({'、'.join(parallel)}); at most one"))
+        problems.append(Problem("steps", f"有 {len(parallel)} 个环节标为并联（{'、'.join(parallel)}），最多只能有一个"))
     if parallel and not co_units:
-        problems.append(Problem("steps", "a 并联 step needs 共同实施部门 to fan out to"))
+        problems.append(Problem("steps", "并联环节须填写共同实施部门"))
     forwarding = [step.name for step in steps if step.forwards]
     if len(forwarding) > 1:
-        problems.append(Problem("steps", f"{len(forwarding)} steps are marked 初审 ({'、'.join(forwarding)}); "
-                                         "at most one"))
+        problems.append(Problem("steps", f"有 {len(forwarding)} 个环节标为初审（{'、'.join(forwarding)}），"
+                                         "最多只能有一个"))
     return problems
 
 
@@ -320,13 +320,13 @@ def _check_units(unit_ref: str, co_refs: list[str], units: UnitIndex) -> list[Pr
     problems = []
     unit = units.find(unit_ref)
     if unit is None:
-        problems.append(Problem("unit", f"unknown department {unit_ref!r}", not_found=True))
+        problems.append(Problem("unit", f"未知的部门 {unit_ref!r}", not_found=True))
     for ref in co_refs:
         co = units.find(ref)
         if co is None:
-            problems.append(Problem("co_units", f"unknown department {ref!r}", not_found=True))
+            problems.append(Problem("co_units", f"未知的部门 {ref!r}", not_found=True))
         elif unit is not None and co.id == unit.id:
-            problems.append(Problem("co_units", f"{ref!r} is the 实施主体 itself"))
+            problems.append(Problem("co_units", f"{ref!r} 就是实施主体本身，不能作为共同实施部门"))
     return problems
 
 
@@ -354,7 +354,7 @@ def _code_of(table: dict[str, str], name: str, text: str) -> str:
         if _norm(label) == _norm(text):
             return code
     known = "、".join(f"{code} {label}" for code, label in table.items())
-    raise ValueError(f"{text!r} is not a code or label of {name} ({known})")
+    raise ValueError(f"{text!r} 不是「{name}」的代码或名称（{known}）")
 
 
 def _code(table: dict[str, str], name: str) -> Callable[[str], str]:
@@ -382,17 +382,17 @@ def _units(text: str) -> list[str]:
 
 def _whole(text: str, minimum: int, maximum: int = MAX_LIMIT) -> int:
     if not text.isdecimal():
-        raise ValueError(f"{text!r} is not a whole number")
+        raise ValueError(f"{text!r} 不是整数")
     number = int(text)
     if not minimum <= number <= maximum:
-        raise ValueError(f"{number} is out of range (at least {minimum}, at most {maximum})")
+        raise ValueError(f"{number} 超出范围（最小 {minimum}，最大 {maximum}）")
     return number
 
 
 def _limit(text: str) -> int:
     """A time limit: a positive whole number [GB/T 39046-2020 法定/承诺办结时限; catalogue-format.md]."""
     if not text.isdecimal() or int(text) < 1:
-        raise ValueError(f"{text!r} is not a positive whole number")
+        raise ValueError(f"{text!r} 不是正整数")
     return _whole(text, 1)
 
 
@@ -401,12 +401,12 @@ def _time_unit(text: str) -> str:
         return TIME_UNITS[text]
     if text in TIME_UNIT_LABELS:
         return text
-    raise ValueError(f"{text!r} is not a time unit ({'、'.join(TIME_UNITS)})")
+    raise ValueError(f"{text!r} 不是时限单位（{'、'.join(TIME_UNITS)}）")
 
 
 def _yes_no(text: str) -> bool:
     if text not in ("是", "否"):
-        raise ValueError(f"{text!r} is neither 是 nor 否")
+        raise ValueError(f"{text!r} 无效，应为“是”或“否”")
     return text == "是"
 
 
@@ -418,18 +418,18 @@ def _fee(text: str) -> int:
     """Yuan per case → fen, with Decimal; at most two decimals, never negative [DESIGN.md: money in fen or
     Decimal, never float; catalogue-format.md 收费标准]."""
     if text.startswith("-"):
-        raise ValueError(f"{text!r} is negative")
+        raise ValueError(f"{text!r} 不能为负数")
     if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
-        raise ValueError(f"{text!r} is not an amount in yuan such as 80.00")
+        raise ValueError(f"{text!r} 不是以元为单位的金额（如 80.00）")
     try:
         amount = Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the pattern above admits only decimals
-        raise ValueError(f"{text!r} is not an amount in yuan") from exc
+        raise ValueError(f"{text!r} 不是以元为单位的金额") from exc
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(f"{text!r} has more than two decimals (the smallest unit is one fen)")
+        raise ValueError(f"{text!r} 超过两位小数（最小单位为分）")
     fen = int(amount * 100)
     if fen > MAX_FEE_FEN:
-        raise ValueError(f"{text!r} is too large")
+        raise ValueError(f"{text!r} 金额过大")
     return fen
 
 
@@ -454,28 +454,28 @@ def _parse_entries(text: str, separators: str, label: str, parse: Callable[[list
         try:
             result.append(parse([part.strip() for part in entry.split("|")]))
         except (ValueError, ValidationError) as exc:
-            problems.append(f"{label} {number} {entry!r}: {_reason(exc)}")
+            problems.append(f"第 {number} {label} {entry!r}：{_reason(exc)}")
     if problems:
-        raise ValueError("; ".join(problems))
+        raise ValueError("；".join(problems))
     return result
 
 
 def _material(parts: list[str]) -> MaterialData:
     """One 申请材料 entry: ``名称|形式|份数|必要或非必要[|样本]``."""
     if not 4 <= len(parts) <= 5:
-        raise ValueError("expected 名称|形式|份数|必要或非必要[|样本]")
+        raise ValueError("格式应为 名称|形式|份数|必要或非必要[|样本]")
     name, form, copies, need = parts[:4]
     if form not in MATERIAL_FORMS:
-        raise ValueError(f"形式 {form!r} is not one of {'、'.join(MATERIAL_FORMS)}")
+        raise ValueError(f"形式 {form!r} 应为{'、'.join(MATERIAL_FORMS)}之一")
     if need not in ("必要", "非必要"):
-        raise ValueError(f"{need!r} is neither 必要 nor 非必要")
+        raise ValueError(f"{need!r} 无效，应为“必要”或“非必要”")
     return MaterialData(name=name, form=form, copies=_whole(copies, 1, MAX_COPIES), required=need == "必要",
                         sample=parts[4] if len(parts) > 4 else "")
 
 
 def _materials(text: str) -> list[MaterialData]:
     """申请材料 entries separated by newlines or ``；``."""
-    return _parse_entries(text, r"[\n；]", "entry", _material)
+    return _parse_entries(text, r"[\n；]", "条材料", _material)
 
 
 def _render_materials(materials: list[MaterialData]) -> str:
@@ -489,10 +489,10 @@ STEP_MARKERS = ("并联", "初审")  # parallel fan-out; first review forwarded 
 def _step(parts: list[str]) -> StepData:
     """One 流程环节 entry: ``名称|角色|工作日[|并联 or |初审]``."""
     if len(parts) not in (3, 4) or (len(parts) == 4 and parts[3] not in STEP_MARKERS):
-        raise ValueError("expected 名称|角色|工作日, optionally followed by |并联 or |初审")
+        raise ValueError("格式应为 名称|角色|工作日，末尾可加 |并联 或 |初审")
     name, role, share = parts[:3]
     if role not in ROLE_NAMES:
-        raise ValueError(f"角色 {role!r} is not one of {'、'.join(ROLE_NAMES)}")
+        raise ValueError(f"角色 {role!r} 应为{'、'.join(ROLE_NAMES)}之一")
     marker = parts[3] if len(parts) == 4 else ""
     return StepData(name=name, role=ROLE_NAMES[role], share=_whole(share, 0), parallel=marker == "并联",
                     forwards=marker == "初审")
@@ -500,7 +500,7 @@ def _step(parts: list[str]) -> StepData:
 
 def _steps(text: str) -> list[StepData]:
     """流程环节 entries separated by ``→`` or newlines."""
-    return _parse_entries(text, r"[\n→]", "step", _step)
+    return _parse_entries(text, r"[\n→]", "个环节", _step)
 
 
 def _render_steps(steps: list[StepData]) -> str:
@@ -581,11 +581,11 @@ def _reason(exc: Exception) -> str:
 
 
 def _pydantic_message(error: Mapping[str, Any]) -> str:
-    message = str(error["msg"]).removeprefix("Value error, ")
+    message = validation_reason(error)
     inner = [str(part) for part in error["loc"][1:]]
     if inner and inner[0].isdigit():
-        inner[0] = f"entry {int(inner[0]) + 1}"
-    return f"{', '.join(inner)}: {message}" if inner else message
+        inner[0] = f"第 {int(inner[0]) + 1} 条"
+    return f"{'，'.join(inner)}：{message}" if inner else message
 
 
 def validation_problems(exc: ValidationError) -> list[Problem]:
@@ -610,7 +610,7 @@ def parse_row(cells: Mapping[str, str], units: UnitIndex) -> tuple[ItemData | No
         text = cells.get(column.header, "")
         if not text:
             if column.required:
-                problems.append(Problem(column.field, "required"))
+                problems.append(Problem(column.field, "必填项"))
             else:
                 values[column.field] = ItemData.model_fields[column.field].get_default(call_default_factory=True)
             continue
@@ -650,26 +650,26 @@ def file_format(path: Path, fmt: str | None = None) -> str:
     chosen = (fmt or path.suffix.lstrip(".")).lower()
     if chosen not in ("xlsx", "csv"):
         field = "format" if fmt else "file"
-        raise InvalidInput(field, f"unsupported format {chosen or path.name!r} (xlsx or csv)")
+        raise InvalidInput(field, f"不支持的文件格式 {chosen or path.name!r}（应为 xlsx 或 csv）")
     return chosen
 
 
 def read_table(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(row number, cell texts) of the first sheet or the CSV file; row 1 is the header."""
     if not path.is_file():
-        raise InvalidInput("file", f"{path} does not exist")
+        raise InvalidInput("file", f"文件 {path} 不存在")
     if file_format(path) == "csv":
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InvalidInput("file", f"{path.name} is not UTF-8 text") from exc
+            raise InvalidInput("file", f"{path.name} 不是 UTF-8 编码的文本") from exc
         for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), 1):
             yield number, [_cell_text(value) for value in row]
         return
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a damaged file
-        raise InvalidInput("file", f"{path.name} is not a readable XLSX workbook: {exc}") from exc
+        raise InvalidInput("file", f"{path.name} 不是可读取的 XLSX 工作簿：{exc}") from exc
     try:
         for number, row in enumerate(book.worksheets[0].iter_rows(values_only=True), 1):
             yield number, [_cell_text(value) for value in row]
@@ -688,7 +688,7 @@ def parse_file(path: Path, units: UnitIndex) -> tuple[list[tuple[int, ItemData]]
     try:
         _, header = next(rows)
     except StopIteration:
-        raise InvalidInput("file", f"{path.name} is empty (the first row must hold the headers)") from None
+        raise InvalidInput("file", f"{path.name} 是空文件（第一行应为表头）") from None
     errors = _header_errors(header)
     absent = {c.field for c in COLUMNS if c.required and c.header not in header}  # reported once, on row 1
     items: list[tuple[int, ItemData]] = []
@@ -704,13 +704,13 @@ def parse_file(path: Path, units: UnitIndex) -> tuple[list[tuple[int, ItemData]]
             if title in BY_HEADER:
                 named[title] = text
             elif text and not title:
-                errors.append(RowError(number, f"第{position + 1}列", "a value in a column without a header"))
+                errors.append(RowError(number, f"第{position + 1}列", "该列没有表头，不能填写内容"))
         data, problems = parse_row(named, units)
         errors += [RowError(number, FIELD_LABELS.get(p.field, p.field), p.reason) for p in problems
                    if p.field not in absent]
         code = named.get("实施编码", "")
         if code in first_row:
-            errors.append(RowError(number, "实施编码", f"{code} is already in row {first_row[code]} of this file"))
+            errors.append(RowError(number, "实施编码", f"{code} 已在本文件第 {first_row[code]} 行出现"))
         elif code:
             first_row[code] = number
         if data is not None:
@@ -726,9 +726,9 @@ def _header_errors(header: list[str]) -> list[RowError]:
         if not title:
             continue
         if title not in BY_HEADER:
-            errors.append(RowError(1, title, "unknown column"))
+            errors.append(RowError(1, title, "未知的列"))
         elif title in seen:
-            errors.append(RowError(1, title, "the column appears twice"))
+            errors.append(RowError(1, title, "该列重复出现"))
         seen.add(title)
-    errors += [RowError(1, c.header, "required column missing") for c in COLUMNS if c.required and c.header not in seen]
+    errors += [RowError(1, c.header, "缺少必填列") for c in COLUMNS if c.required and c.header not in seen]
     return errors

@@ -1,5 +1,167 @@
-"""Placeholder: filled in by its work package."""
+"""The public portal (no account): home page, service guide (办事指南), progress query (办件进度查询) and
+the live hall board (大厅实况). The JSON of the same views is :mod:`yangguang.approval.public_api`; both
+use the helpers here.
 
-from fastapi import APIRouter
+The progress query shows no personal data, and a wrong query code is answered exactly like an unknown
+case number (same status, same words), so the answer reveals neither. Wrong guesses are limited per
+client address (``[progress]`` in the configuration, default 20 within 15 minutes): past the limit,
+every query from the address is refused, right or wrong, until the window has passed.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from yangguang.approval import codes
+from yangguang.approval.catalogue import get_item, item_departments, item_guide, search_items
+from yangguang.approval.hall import hall_board, headline, unit_windows
+from yangguang.approval.importers import TIME_UNIT_LABELS
+from yangguang.approval.models import Item
+from yangguang.approval.queries import PROGRESS_NOT_FOUND, case_progress
+from yangguang.core import db
+from yangguang.core.auth import check_guesses, record_failed_guess
+from yangguang.core.clocks import local_day
+from yangguang.core.errors import NotFound, TooManyAttempts
+from yangguang.core.settings import config_section
+from yangguang.web.deps import Db, OptionalPerson, PageParams, Paging, check_csrf, paginate
+from yangguang.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+PROGRESS_SCOPE = "progress"  # guesses of the progress query, kept with the login attempts (core/auth)
+NOT_FOUND = PROGRESS_NOT_FOUND
+ItemKind = Literal[tuple(codes.ITEM_TYPE)]  # type: ignore[valid-type]  # 事项类型 codes (A.1)
+
+# Query parameters and form fields shared by the pages and the API. Text refuses NUL characters (no
+# database stores them); case numbers and query codes are letters, digits and dashes.
+NO_NUL = r"^[^\x00]*$"
+CASE_NUMBER = r"^\s*[0-9A-Za-z_-]+\s*$"
+SearchText = Annotated[str, Query(max_length=50, pattern=NO_NUL, description="事项名称或编码中的关键词")]
+UnitCode = Annotated[str | None, Query(max_length=20, pattern=NO_NUL, description="实施部门代码")]
+KindCode = Annotated[ItemKind | None, Query(description="事项类型代码（GB/T 39046-2020 A.1）")]
+ItemCode = Annotated[str, Path(min_length=1, max_length=60, pattern=NO_NUL, description="实施编码（或唯一的基本编码）")]
+BoardDay = Annotated[date | None, Query(alias="date", description="日期 YYYY-MM-DD，缺省为今天")]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+# --- the guide ---------------------------------------------------------------------------------------
+def item_summary(item: Item) -> dict[str, Any]:
+    """One line of the guide list."""
+    return {"code": item.impl_code, "basic_code": item.basic_code, "name": item.name, "unit": item.unit.code,
+            "unit_name": item.unit.name, "kind": item.item_type, "kind_label": codes.ITEM_TYPE[item.item_type],
+            "promised_limit": f"{item.promised_limit}个{TIME_UNIT_LABELS[item.promised_unit]}",
+            "online": item.online}
+
+
+def guide_page(session: Session, q: str, unit: str | None, kind: str | None, paging: PageParams) -> dict[str, Any]:
+    """One page of the published catalogue, searched and filtered: ``{"items", "total", "page", "per_page"}``."""
+    return paginate(session, search_items(session, q=q, unit=unit, kind=kind), paging, item_summary)
+
+
+def public_item(session: Session, code: str) -> Item:
+    """An item of the published catalogue (an item withdrawn from it is not found)."""
+    item = get_item(session, code)
+    if not item.active:
+        raise NotFound("item", f"事项 {code} 已不在目录中")
+    return item
+
+
+# --- progress ----------------------------------------------------------------------------------------
+def look_up_progress(number: str, query_code: str, *, address: str, at: datetime) -> dict:
+    """:func:`case_progress` behind the per-address limit on wrong guesses.
+
+    A refused address is refused before the case is looked at; a wrong code and an unknown number are
+    both recorded as a failed guess and answered with the same :class:`NotFound`. The lookup reads in
+    a read-only session and only a wrong guess opens a write transaction (its own, committed although
+    the request fails): on SQLite a write transaction takes the database's one write lock, which a
+    right answer, the common case of a public page, has no reason to wait for.
+    """
+    limits = config_section("progress")
+    with db.reading() as session:
+        check_guesses(session, PROGRESS_SCOPE, address, field="number", limit=int(limits["failures_per_address"]),
+                      minutes=int(limits["failure_window_minutes"]), at=at)
+        try:
+            return case_progress(session, number, query_code, at=at)
+        except NotFound:
+            pass
+    with db.transaction() as session:
+        record_failed_guess(session, PROGRESS_SCOPE, number, address, at=at)
+    raise NotFound("number", NOT_FOUND)
+
+
+# --- pages -------------------------------------------------------------------------------------------
+@router.get("/")
+def home(request: Request, session: Db, person: OptionalPerson) -> Response:
+    return render(request, "home.html", {"figures": headline(session, now=datetime.now(UTC))})
+
+
+@router.get("/guide")
+def guide_list(request: Request, session: Db, person: OptionalPerson, paging: Paging, q: SearchText = "",
+               unit: UnitCode = None, kind: KindCode = None) -> Response:
+    page = guide_page(session, q, unit, kind, paging)
+    filters = {key: value for key, value in (("q", q.strip()), ("unit", unit), ("kind", kind)) if value}
+
+    def link(number: int) -> str:
+        return "/guide?" + urlencode({**filters, "page": number, "per_page": paging.per_page})
+
+    last = max(1, -(-page["total"] // paging.per_page))
+    return render(request, "public/guide_list.html", {
+        "page": page, "q": q.strip(), "unit": unit or "", "kind": kind or "", "kinds": codes.ITEM_TYPE,
+        "departments": item_departments(session), "last": last,
+        "previous_url": link(paging.page - 1) if paging.page > 1 else None,
+        "next_url": link(paging.page + 1) if paging.page < last else None})
+
+
+@router.get("/guide/{code}")
+def guide_detail(request: Request, session: Db, person: OptionalPerson, code: ItemCode) -> Response:
+    item = public_item(session, code)
+    return render(request, "public/guide_detail.html", {"guide": item_guide(item),
+                                                        "windows": unit_windows(session, item.unit_id)})
+
+
+@router.get("/progress")
+def progress_form(request: Request, person: OptionalPerson,
+                  number: Annotated[str, Query(max_length=40, pattern=NO_NUL)] = "") -> Response:
+    return render(request, "public/progress.html", {"number": number.strip(), "result": None, "error": None})
+
+
+@router.post("/progress")
+async def progress_result(request: Request, person: OptionalPerson,
+                          number: Annotated[str, Form(max_length=40, pattern=CASE_NUMBER)],
+                          query_code: Annotated[str, Form(max_length=12, pattern=CASE_NUMBER)]) -> Response:
+    await check_csrf(request)
+    number = number.strip()
+    context: dict[str, Any] = {"number": number, "result": None, "error": None}
+    try:
+        context["result"] = look_up_progress(number, query_code.strip(), address=client_address(request),
+                                             at=datetime.now(UTC))
+    except (NotFound, TooManyAttempts) as exc:
+        context["error"] = exc.reason
+        return render(request, "public/progress.html", context, status=exc.http_status)
+    return render(request, "public/progress.html", context)
+
+
+def board_of_day(session: Session, day: date | None) -> dict[str, Any]:
+    """The hall board of ``day``, today's (live) when none is asked for."""
+    now = datetime.now(UTC)
+    return hall_board(session, day or local_day(now), now=now)
+
+
+@router.get("/hall")
+def hall(request: Request, session: Db, person: OptionalPerson, day: BoardDay = None) -> Response:
+    return render(request, "public/hall.html", {"board": board_of_day(session, day)})
+
+
+@router.get("/hall/board")
+def hall_fragment(request: Request, session: Db, day: BoardDay = None) -> Response:
+    """The board alone: what the hall page polls every 30 seconds (htmx)."""
+    return render(request, "public/_hall_board.html", {"board": board_of_day(session, day)})

@@ -30,6 +30,7 @@ case number; ``breach`` where given is the supervision engine's deduplication ke
 * ``approval.special_procedure_begun`` — kind, expected_days; ``..._ended`` — kind, excluded
 * ``approval.correction_requested`` — missing; ``approval.correction_received`` — excluded
 * ``approval.case_extended`` — days, reason, promised_due, statutory_due
+* ``approval.extension_requested`` — days, reason (the head's approval is asked for)
 * ``approval.fee_charged`` — amount_fen, standard_fen, has_basis, within_standard, item_charges, breach
 * ``approval.rated`` — rating (A.8 code), channel, window_id
 * ``approval.action_refused`` (via ``refuse``) — reason (out_of_order | unauthorised), step, actor, breach
@@ -68,7 +69,8 @@ from yangguang.core.clocks import (
 )
 from yangguang.core.errors import Conflict, Forbidden, InvalidInput, NotFound, YangguangError
 from yangguang.core.events import Event, emit, refuse
-from yangguang.core.org import Person, Role, Unit, Window, get_person, get_window, require_role
+from yangguang.core.notify import notify_person
+from yangguang.core.org import ROLE_LABELS, Person, Role, Unit, Window, get_person, get_window, require_role
 
 # -- vocabulary ---------------------------------------------------------------------------------------
 CASE_OBLIGATION = "approval.case"  # the whole case: clocks "promised" and "statutory"
@@ -130,14 +132,25 @@ class Applicant:
 def aware(at: datetime) -> datetime:
     """``at`` itself, refused unless it is a timezone-aware datetime."""
     if not isinstance(at, datetime) or at.tzinfo is None:
-        raise InvalidInput("at", "a moment must be a timezone-aware datetime")
+        raise InvalidInput("at", "时间必须是带时区的日期时间")
     return at
+
+
+def _state(case: Case) -> str:
+    """The case's state as users read it (待补齐材料, 办理中...)."""
+    return STATE_LABELS.get(case.state, case.state)
+
+
+def _role_names(roles: Iterable[str]) -> str:
+    """Roles as users read them: 审批人员 / 审批人员或单位负责人 / 窗口人员、审批人员或单位负责人."""
+    names = [ROLE_LABELS.get(r, r) for r in roles]
+    return "、".join(names[:-1]) + "或" + names[-1] if len(names) > 1 else "".join(names)
 
 
 def _person(session: Session, actor: Person | str, field: str = "actor") -> Person:
     if isinstance(actor, Person):
         if not actor.active:
-            raise NotFound(field, f"inactive person {actor.login!r}")
+            raise NotFound(field, f"人员 {actor.login!r} 已停用")
         return actor
     return get_person(session, actor, field)
 
@@ -149,7 +162,7 @@ def get_case(session: Session, number: str) -> Case:
     """The case numbered ``number`` with its steps (one query)."""
     case = session.scalars(_CASE_BY_NUMBER, {"number": number}).unique().one_or_none()
     if case is None:
-        raise NotFound("number", f"no case numbered {number!r}")
+        raise NotFound("number", f"办件 {number!r} 不存在")
     return case
 
 
@@ -180,7 +193,7 @@ def _refuse_action(session: Session, case: Case, actor: Person, *, reason: str, 
 
 def _unauthorised(session: Session, case: Case, actor: Person, step: str, why: str, at: datetime) -> NoReturn:
     _refuse_action(session, case, actor, reason="unauthorised", step=step, obligation_id=case.obligation_id, at=at,
-                   error=Forbidden("actor", f"{actor.label} may not do {step!r} on case {case.number}: {why}"))
+                   error=Forbidden("actor", f"{actor.label} 无权办理办件 {case.number} 的「{step}」：{why}"))
 
 
 def _require(session: Session, case: Case, actor: Person, step: str, roles: Iterable[Role],
@@ -188,9 +201,9 @@ def _require(session: Session, case: Case, actor: Person, step: str, roles: Iter
     """Refuse (and record) an action by someone without one of ``roles`` in one of ``units``."""
     roles = tuple(roles)
     if not any(actor.has_role(r) for r in roles):
-        _unauthorised(session, case, actor, step, f"needs role {'/'.join(roles)}", at)
+        _unauthorised(session, case, actor, step, f"须由{_role_names(roles)}办理", at)
     if actor.unit_id not in set(units):
-        _unauthorised(session, case, actor, step, "the case is not held by the actor's department", at)
+        _unauthorised(session, case, actor, step, "该办件不在其所在部门办理", at)
 
 
 def local_date(moment: datetime | None) -> str | None:
@@ -240,14 +253,14 @@ def _applicant(value: Applicant | Mapping[str, str]) -> Applicant:
     if isinstance(value, Mapping):
         unknown = set(value) - {"name", "type", "id_number", "phone"}
         if unknown:
-            raise InvalidInput("applicant", f"unknown field(s) {', '.join(sorted(unknown))}")
+            raise InvalidInput("applicant", f"未知的字段：{'、'.join(sorted(unknown))}")
         value = Applicant(**{k: str(v) for k, v in value.items()})
     if not value.name.strip():
-        raise InvalidInput("applicant.name", "the applicant's name is required")
+        raise InvalidInput("applicant.name", "申请人姓名不能为空")
     if value.type not in SERVICE_OBJECT:
-        raise InvalidInput("applicant.type", f"{value.type!r} is not a 服务对象 code (A.4: 1–6)")
+        raise InvalidInput("applicant.type", f"{value.type!r} 不是服务对象代码（A.4：1–6）")
     if len(value.id_number) > 40 or len(value.phone) > 20:
-        raise InvalidInput("applicant", "id number (40) or phone (20) too long")
+        raise InvalidInput("applicant", "证件号码不能超过 40 个字符，联系电话不能超过 20 个字符")
     return value
 
 
@@ -261,7 +274,7 @@ def _match_materials(item: Item, given: Iterable[int | str]) -> set[int]:
         elif isinstance(value, str) and value.strip() in by_name:
             found.add(by_name[value.strip()].id)
         else:
-            raise InvalidInput("materials", f"{value!r} is not a material of item {item.impl_code}")
+            raise InvalidInput("materials", f"{value!r} 不是事项 {item.impl_code} 的申请材料")
     return found
 
 
@@ -278,7 +291,7 @@ def _next_number(session: Session, unit_code: str, at: datetime) -> str:
     last = session.scalar(_LAST_NUMBER, {"pattern": prefix + "_" * 6})
     seq = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
     if seq > 999_999:
-        raise Conflict("number", f"case numbers of {prefix} are exhausted")
+        raise Conflict("number", f"以 {prefix} 开头的办件编号已用完")
     return f"{prefix}{seq:06d}"
 
 
@@ -300,14 +313,14 @@ def receive_application(session: Session, *, item_code: str, clerk: Person | str
     require_role(clerk, Role.CLERK, field="clerk")
     item = session.scalars(_ITEM_BY_CODE, {"code": item_code}).unique().one_or_none()
     if item is None:
-        raise NotFound("item", f"no item with implementation code {item_code!r}")
+        raise NotFound("item", f"实施编码为 {item_code!r} 的事项不存在")
     if not item.active:
-        raise NotFound("item", f"item {item_code} is no longer in the catalogue")
+        raise NotFound("item", f"事项 {item_code} 已不在目录中")
     if not item.steps:
-        raise InvalidInput("item", f"item {item_code} has no fixed workflow steps (办理流程)")
+        raise InvalidInput("item", f"事项 {item_code} 未设置固定的办理流程环节")
     window = get_window(session, window_number) if window_number else None
     if channel not in HANDLING_FORM:
-        raise InvalidInput("channel", f"{channel!r} is not a 办理形式 code (A.5: 1, 2, 3, 4, 9)")
+        raise InvalidInput("channel", f"{channel!r} 不是办理形式代码（A.5：1、2、3、4、9）")
     person = _applicant(applicant)
     provided = _match_materials(item, materials)
     parallel_units = _parallel_units(session, item)
@@ -340,8 +353,7 @@ def _parallel_units(session: Session, item: Item) -> list[int]:
     units = {u.code: u.id for u in session.scalars(select(Unit).where(Unit.code.in_(item.co_units)))}
     unknown = [code for code in item.co_units if code not in units]
     if unknown:
-        raise InvalidInput("item", f"co-implementing department(s) {', '.join(unknown)} of item {item.impl_code}"
-                                   " are not known")
+        raise InvalidInput("item", f"事项 {item.impl_code} 的共同实施部门 {'、'.join(unknown)} 不存在")
     return list(dict.fromkeys([item.unit_id, *(units[c] for c in item.co_units)]))
 
 
@@ -423,7 +435,7 @@ def supply_materials(session: Session, case: Case | str, clerk: Person | str, ma
     clerk = _person(session, clerk, "clerk")
     require_role(clerk, Role.CLERK, field="clerk")
     if case.state != CaseState.AWAITING_MATERIALS:
-        raise Conflict("case", f"case {case.number} is {case.state}, not awaiting materials")
+        raise Conflict("case", f"办件 {case.number} 当前状态为「{_state(case)}」，不在待补齐材料状态")
     provided = _match_materials(case.item, materials)
     parallel_units = _parallel_units(session, case.item)
     for m in case.materials:
@@ -454,10 +466,10 @@ def refuse_application(session: Session, case: Case | str, clerk: Person | str, 
     clerk = _person(session, clerk, "clerk")
     require_role(clerk, Role.CLERK, field="clerk")
     if not reason.strip():
-        raise InvalidInput("reason", "a refusal to accept must give its reason")
+        raise InvalidInput("reason", "不予受理须写明理由")
     started = [r for r in case.steps[1:] if r.state == StepState.DONE]
     if case.state not in (CaseState.AWAITING_MATERIALS, CaseState.IN_PROGRESS) or started:
-        raise Conflict("case", f"case {case.number} is {case.state} and past acceptance; it can no longer be refused")
+        raise Conflict("case", f"办件 {case.number} 当前状态为「{_state(case)}」，已过受理环节，不能再作出不予受理决定")
     for obligation in _live_obligations(session, case):
         close_obligation(session, obligation, at=at, actor=clerk.login, state=ObligationState.CANCELLED)
     for row in case.steps:
@@ -563,28 +575,28 @@ def act_on_step(session: Session, case: Case | str, step_name: str, actor: Perso
         if not case.steps:
             _refuse_action(session, case, actor, reason="out_of_order", step=step_name,
                            obligation_id=case.obligation_id, at=at,
-                           error=Conflict("step", f"case {case.number} is {case.state}: no step can be done"))
-        raise InvalidInput("step", f"{step_name!r} is not a step of case {case.number} "
-                                   f"({'、'.join(dict.fromkeys(r.name for r in case.steps))})")
+                           error=Conflict("step", f"办件 {case.number} 当前状态为「{_state(case)}」，没有可办理的环节"))
+        raise InvalidInput("step", f"「{step_name}」不是办件 {case.number} 的办理环节"
+                                   f"（{'、'.join(dict.fromkeys(r.name for r in case.steps))}）")
     if named[0].role not in actor.roles:
-        _unauthorised(session, case, actor, step_name, f"the step needs role {named[0].role}", at)
+        _unauthorised(session, case, actor, step_name, f"该环节须由{_role_names([named[0].role])}办理", at)
     mine = [r for r in named if r.unit_id == actor.unit_id]
     if not mine:
-        _unauthorised(session, case, actor, step_name, "the step is not held by the actor's department", at)
+        _unauthorised(session, case, actor, step_name, "该环节不在其所在部门办理", at)
     row = next((r for r in mine if r.state == StepState.ACTIVE), None)
     if row is None:
         state = mine[0].state
-        why = "it is already done" if state == StepState.DONE else "an earlier step is not done"
+        why = "该环节已办理" if state == StepState.DONE else "前序环节尚未办理"
         if case.state not in (CaseState.IN_PROGRESS, CaseState.SUSPENDED, CaseState.COMPLETED):
-            why = f"the case is {case.state}"
+            why = f"办件当前状态为「{_state(case)}」"
         active = "、".join(r.name for r in case.steps if r.state == StepState.ACTIVE) or "无"
         _refuse_action(session, case, actor, reason="out_of_order", step=step_name, obligation_id=case.obligation_id,
-                       at=at, error=Conflict("step", f"{step_name!r} cannot be done now on case {case.number}: "
-                                                     f"{why} (active: {active})"))
+                       at=at, error=Conflict("step", f"办件 {case.number} 现在不能办理「{step_name}」：{why}"
+                                                     f"（当前环节：{active}）"))
     if case.state == CaseState.SUSPENDED:
-        raise Conflict("case", f"case {case.number} is suspended (special procedure or correction); resume it first")
+        raise Conflict("case", f"办件 {case.number} 正在暂停计时（特别程序或补正期间），请先恢复计时")
     if row.name == DECIDE_STEP and decision not in DECISIONS:
-        raise InvalidInput("decision", f"the decision step needs a decision (grant or deny), got {decision!r}")
+        raise InvalidInput("decision", f"决定环节须作出决定（grant 准予许可、deny 不予许可），输入值为 {decision!r}")
 
     live = {o.id: o for o in _live_obligations(session, case, pauses=False)}  # the step's, and the case's for 办结
     obligation = live[row.obligation_id]
@@ -633,8 +645,8 @@ def deliver_result(session: Session, case: Case | str, clerk: Person | str, resu
     _require(session, case, clerk, DELIVER_STEP, (Role.CLERK,), {case.unit_id, window_unit}, at)
     if case.state != CaseState.COMPLETED:
         _refuse_action(session, case, clerk, reason="out_of_order", step=DELIVER_STEP, obligation_id=case.obligation_id,
-                       at=at, error=Conflict("step", f"case {case.number} is {case.state}; only a completed case's "
-                                                     "result can be delivered"))
+                       at=at, error=Conflict("step", f"办件 {case.number} 当前状态为「{_state(case)}」，"
+                                                     "只有已办结的办件才能送达结果"))
     case.state, case.delivered_at, case.result_number = CaseState.DELIVERED, at, result_number
     _record(session, clerk.login, "approval.case_delivered", case, at, result_number=result_number)
     emit(session, _event(case, "approval.case_delivered", unit_id=case.unit_id, person_id=clerk.id,
@@ -649,7 +661,7 @@ def _holders(case: Case) -> set[int]:
 
 def _suspend(session: Session, case: Case, actor: Person, *, code: str, reason: str, at: datetime) -> None:
     if case.state != CaseState.IN_PROGRESS:
-        raise Conflict("case", f"case {case.number} is {case.state}; only a case in progress can be suspended")
+        raise Conflict("case", f"办件 {case.number} 当前状态为「{_state(case)}」，只有办理中的办件才能暂停计时")
     for obligation in _live_obligations(session, case):
         for clock in obligation.clocks:
             if clock.state == ClockState.RUNNING:
@@ -668,7 +680,7 @@ def _resume(session: Session, case: Case, actor: Person, *, code: str, at: datet
     """Resume every paused clock of the case; returns the working days not counted."""
     current = _current_pause(session, case)
     if current != code:
-        raise Conflict("case", f"case {case.number} is not suspended for {PAUSE_LABELS.get(code, code)}")
+        raise Conflict("case", f"办件 {case.number} 未因{PAUSE_LABELS.get(code, code)}暂停计时")
     excluded = 0
     for obligation in _live_obligations(session, case):
         for clock in obligation.clocks:
@@ -699,11 +711,12 @@ def begin_special_procedure(session: Session, case: Case | str, actor: Person | 
     actor = _person(session, actor)
     _require(session, case, actor, "特别程序", (Role.APPROVER, Role.UNIT_HEAD), _holders(case), at)
     if kind not in SPECIAL_PROCEDURE_KINDS:
-        raise InvalidInput("kind", f"{kind!r} is not a special procedure ({', '.join(SPECIAL_PROCEDURE_KINDS)})")
+        kinds = "、".join(f"{code} {label}" for code, label in SPECIAL_PROCEDURE_KINDS.items())
+        raise InvalidInput("kind", f"{kind!r} 不是特别程序类型（{kinds}）")
     if not isinstance(expected_days, int) or isinstance(expected_days, bool) or expected_days <= 0:
-        raise InvalidInput("expected_days", "the applicant must be told a positive number of working days")
+        raise InvalidInput("expected_days", "须告知申请人特别程序所需的工作日数（正整数）")
     if not reason.strip():
-        raise InvalidInput("reason", "a special procedure needs a reason")
+        raise InvalidInput("reason", "特别程序须写明事由")
     label = SPECIAL_PROCEDURE_KINDS[kind]
     _suspend(session, case, actor, code=kind, reason=f"{label}：{reason.strip()}", at=at)
     text = _letter(session, "特别程序告知书", case,
@@ -727,7 +740,7 @@ def end_special_procedure(session: Session, case: Case | str, actor: Person | st
     _require(session, case, actor, "特别程序", (Role.APPROVER, Role.UNIT_HEAD), _holders(case), at)
     kind = _current_pause(session, case)
     if kind not in SPECIAL_PROCEDURE_KINDS:
-        raise Conflict("case", f"case {case.number} is not in a special procedure")
+        raise Conflict("case", f"办件 {case.number} 未处于特别程序中")
     excluded = _resume(session, case, actor, code=kind, at=at)
     _record(session, actor.login, "approval.special_procedure_ended", case, at, kind=kind, excluded=excluded,
             note=note)
@@ -747,7 +760,7 @@ def request_correction(session: Session, case: Case | str, actor: Person | str, 
     items = [missing] if isinstance(missing, str) else list(missing)
     items = [m.strip() for m in items if m and m.strip()]
     if not items:
-        raise InvalidInput("missing", "a correction request must say what to correct")
+        raise InvalidInput("missing", "补正通知须写明需要补正的内容")
     _suspend(session, case, actor, code=CORRECTION, reason="补正：" + "；".join(items), at=at)
     lines = "\n".join(f"{n}. {m}" for n, m in enumerate(items, 1))
     text = _letter(session, "补正材料通知书", case, f"在审查中需要补正以下全部内容：\n{lines}\n"
@@ -775,6 +788,53 @@ def correction_received(session: Session, case: Case | str, actor: Person | str,
 
 
 # -- extension [行政许可法 Art. 42] ------------------------------------------------------------------------
+def _lawful_extension(session: Session, case: Case, days: int, reason: str) -> dict[str, Clock]:
+    """The case's clocks, once ``days`` and ``reason`` are found to make a lawful extension of it now:
+    an open case, not extended before, at most +10 working days (+15 for joint handling) [Art. 42]."""
+    if case.state not in (CaseState.IN_PROGRESS, CaseState.SUSPENDED):
+        raise Conflict("case", f"办件 {case.number} 当前状态为「{_state(case)}」，只有在办的办件才能延期")
+    clocks = case_clocks(session, case)
+    limit = PARALLEL_EXTENSION_MAX if case.parallel else EXTENSION_MAX
+    if any(c.extension for c in clocks.values()):
+        raise Conflict("days", f"办件 {case.number} 已延期一次，依法只能延期一次（《行政许可法》第四十二条）")
+    if not isinstance(days, int) or isinstance(days, bool) or days <= 0:
+        raise InvalidInput("days", f"延长期限应为正整数个工作日，输入值为 {days!r}")
+    if days > limit:
+        raise InvalidInput("days", f"最多可延长 {limit} 个工作日（《行政许可法》第四十二条），不能延长 {days} 个工作日")
+    if not reason.strip():
+        raise InvalidInput("reason", "延期须写明理由，理由将告知申请人")
+    return clocks
+
+
+def request_extension(session: Session, case: Case | str, requester: Person | str, days: int, reason: str, *,
+                      at: datetime) -> list[Person]:
+    """An approver of a department holding the case asks for an extension, which only the head of the
+    case's department may grant (:func:`extend_case`) [行政许可法 Art. 42]. The clocks do not change:
+    the heads get the request in their inbox (and by email or SMS where they have an address), linking
+    to the case. Returns the heads asked."""
+    at = aware(at)
+    case = _case(session, case)
+    requester = _person(session, requester, "requester")
+    require_role(requester, Role.APPROVER, field="requester")
+    if requester.unit_id not in _holders(case):
+        raise Forbidden("requester", f"办件 {case.number} 不在 {requester.label} 所在部门办理")
+    _lawful_extension(session, case, days, reason)
+    heads = [p for p in session.scalars(select(Person).where(Person.unit_id == case.unit_id, Person.active)
+                                        .order_by(Person.id)) if p.has_role(Role.UNIT_HEAD)]
+    if not heads:
+        raise Conflict("case", f"办件 {case.number} 的承办部门没有可批准延期的单位负责人")
+    body = (f"{requester.name}申请将办件{case.number}（{case.item.name}）的办理期限延长{days}个工作日。"
+            f"理由：{reason.strip()}。延长办理期限须经本机关负责人批准（行政许可法第四十二条）。")
+    for head in heads:
+        notify_person(session, head, subject=f"延期申请：{case.number}", body=body, ref=f"{SUBJECT_CASE}:{case.id}",
+                      link=f"/staff/cases/{case.number}", at=at)
+    _record(session, requester.login, "approval.extension_requested", case, at, days=days, reason=reason.strip(),
+            heads=[h.login for h in heads])
+    emit(session, _event(case, "approval.extension_requested", unit_id=requester.unit_id, person_id=requester.id,
+                         obligation_id=case.obligation_id, at=at, days=days, reason=reason.strip()))
+    return heads
+
+
 def extend_case(session: Session, case: Case | str, approver: Person | str, days: int, reason: str, *,
                 at: datetime) -> CaseNotice:
     """Extend the promised and statutory limits once, with the head's approval and the reason told to
@@ -783,19 +843,7 @@ def extend_case(session: Session, case: Case | str, approver: Person | str, days
     case = _case(session, case)
     approver = _person(session, approver, "approver")
     _require(session, case, approver, "延期", (Role.UNIT_HEAD,), {case.unit_id}, at)
-    if case.state not in (CaseState.IN_PROGRESS, CaseState.SUSPENDED):
-        raise Conflict("case", f"case {case.number} is {case.state}; only an open case can be extended")
-    clocks = case_clocks(session, case)
-    limit = PARALLEL_EXTENSION_MAX if case.parallel else EXTENSION_MAX
-    if any(c.extension for c in clocks.values()):
-        raise Conflict("days", f"case {case.number} was already extended once; the law allows one extension "
-                               "(行政许可法第四十二条)")
-    if not isinstance(days, int) or isinstance(days, bool) or days <= 0:
-        raise InvalidInput("days", f"an extension is a positive whole number of working days, got {days!r}")
-    if days > limit:
-        raise InvalidInput("days", f"at most {limit} working days may be added (行政许可法第四十二条), not {days}")
-    if not reason.strip():
-        raise InvalidInput("reason", "an extension needs a reason; the applicant is told it")
+    clocks = _lawful_extension(session, case, days, reason)
     for kind in ("promised", "statutory"):
         extend_clock(session, clocks[kind], amount=days, reason=reason, approved_by=approver.login, at=at)
     due, statutory_due = clocks["promised"].due_day, clocks["statutory"].due_day
@@ -813,13 +861,16 @@ def extend_case(session: Session, case: Case | str, approver: Person | str, days
 
 
 # -- fees and rating ----------------------------------------------------------------------------------
+MAX_FEN = 2**31 - 1  # the largest amount an integer column holds on every database
+
+
 def _fen(amount: object) -> int:
     if isinstance(amount, bool) or not isinstance(amount, int | Decimal):
-        raise InvalidInput("amount_fen", f"an amount in fen must be a whole number, got {amount!r}")
+        raise InvalidInput("amount_fen", f"金额（分）应为整数，输入值为 {amount!r}")
     if isinstance(amount, Decimal) and (not amount.is_finite() or amount != amount.to_integral_value()):
-        raise InvalidInput("amount_fen", f"an amount in fen cannot have a fraction of a fen, got {amount}")
+        raise InvalidInput("amount_fen", f"金额以分为单位，不能有不足一分的小数，输入值为 {amount}")
     if amount < 0:
-        raise InvalidInput("amount_fen", f"an amount cannot be negative, got {amount}")
+        raise InvalidInput("amount_fen", f"金额不能为负数，输入值为 {amount}")
     return int(amount)
 
 
@@ -835,8 +886,10 @@ def charge_fee(session: Session, case: Case | str, finance_person: Person | str,
     case = _case(session, case)
     person = _person(session, finance_person, "finance_person")
     if not person.has_role(Role.FINANCE):
-        _unauthorised(session, case, person, "收费", "fees are taken only by the finance window", at)
+        _unauthorised(session, case, person, "收费", "只有收费窗口可以收费", at)
     amount = _fen(amount_fen)
+    if case.fee_charged_fen + amount > MAX_FEN:
+        raise InvalidInput("amount_fen", f"办件 {case.number} 的收费合计将超过 {MAX_FEN} 分")
     basis = (basis or "").strip()
     item = case.item
     standard = item.fee_standard_fen if item.charges else 0
@@ -860,11 +913,12 @@ def rate_case(session: Session, case: Case | str, rating: str, channel: str, *, 
     at = aware(at)
     case = _case(session, case)
     if rating not in SATISFACTION:
-        raise InvalidInput("rating", f"{rating!r} is not a satisfaction code (A.8: 1–5)")
+        raise InvalidInput("rating", f"{rating!r} 不是满意度代码（A.8：1–5）")
     if channel not in RATING_CHANNELS:
-        raise InvalidInput("channel", f"{channel!r} is not a rating channel ({', '.join(RATING_CHANNELS)})")
+        channels = "、".join(f"{code} {label}" for code, label in RATING_CHANNELS.items())
+        raise InvalidInput("channel", f"{channel!r} 不是评价渠道（{channels}）")
     if case.satisfaction is not None:
-        raise Conflict("rating", f"case {case.number} was already rated (一事一评)")
+        raise Conflict("rating", f"办件 {case.number} 已评价过（一事一评）")
     case.satisfaction = rating
     _record(session, "applicant", "approval.rated", case, at, rating=rating, channel=channel)
     emit(session, _event(case, "approval.rated", unit_id=case.unit_id, person_id=case.accepted_by,
@@ -876,5 +930,5 @@ def rate_case(session: Session, case: Case | str, rating: str, channel: str, *, 
 __all__ = [
     "Applicant", "CaseState", "StepState", "act_on_step", "begin_special_procedure", "charge_fee",
     "correction_received", "deliver_result", "end_special_procedure", "extend_case", "get_case", "rate_case",
-    "receive_application", "refuse_application", "request_correction", "supply_materials",
+    "receive_application", "refuse_application", "request_correction", "request_extension", "supply_materials",
 ]

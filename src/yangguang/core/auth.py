@@ -71,7 +71,7 @@ def _config() -> dict[str, Any]:
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("password", f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise InvalidInput("password", f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符")
     return _hasher.hash(password)
 
 
@@ -117,7 +117,7 @@ def authenticate(session: Session, login: str, password: str, *, address: str, a
     if (_failures(session, LoginAttempt.login, login, since) >= config["failures_per_login"]
             or _failures(session, LoginAttempt.address, address, since) >= config["failures_per_address"]):
         _refuse(session, login, address, at, TooManyAttempts(
-            "login", f"too many failed logins; try again in {config['failure_window_minutes']} minutes"), "throttled")
+            "login", f"登录失败次数过多，请 {config['failure_window_minutes']} 分钟后再试"), "throttled")
     person = session.scalar(select(Person).where(Person.login == login))
     valid = False
     if person is not None and person.active and person.password_hash:
@@ -128,7 +128,7 @@ def authenticate(session: Session, login: str, password: str, *, address: str, a
     else:
         _hasher.hash(password or "x")  # spend the same time as a real check: no login enumeration by timing
     if not valid:
-        _refuse(session, login, address, at, Unauthenticated("login", "wrong login or password"), "rejected")
+        _refuse(session, login, address, at, Unauthenticated("login", "账号或密码错误"), "rejected")
     session.add(LoginAttempt(login=login, address=address[:64], at=at, succeeded=True))
     audit.record(session, actor=person.login, action="auth.login", entity="person", entity_id=person.id,
                  data={"address": address}, at=at)
@@ -143,9 +143,9 @@ def issue_token(session: Session, person: Person, name: str, *, actor: str, at: 
                 days: int | None = None) -> tuple[ApiToken, str]:
     """A new token for ``person``; the plain text is returned once and never stored."""
     if not name.strip():
-        raise InvalidInput("name", "a token needs a name saying which system uses it")
+        raise InvalidInput("name", "令牌需要一个名称，说明由哪个系统使用")
     if days is not None and not 1 <= days <= 3650:
-        raise InvalidInput("days", "a token lasts between 1 and 3650 days")
+        raise InvalidInput("days", "令牌有效期为 1 至 3650 天")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(person_id=person.id, name=name.strip(), digest=_digest(plain), created_at=at,
                      expires_at=at + timedelta(days=days) if days else None)
@@ -161,16 +161,16 @@ def person_for_token(session: Session, plain: str, at: datetime | None = None) -
     token = session.scalar(select(ApiToken).where(ApiToken.digest == _digest(plain)))
     if (token is None or token.revoked_at is not None or (token.expires_at and token.expires_at <= at)
             or not token.person.active):
-        raise Unauthenticated("authorization", "unknown, expired or revoked token")
+        raise Unauthenticated("authorization", "令牌无效、已过期或已撤销")
     return token.person
 
 
 def revoke_token(session: Session, token_id: int, *, actor: Person, at: datetime) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None:
-        raise NotFound("token", f"no token {token_id}")
+        raise NotFound("token", f"令牌 {token_id} 不存在")
     if token.person_id != actor.id and "admin" not in actor.roles:
-        raise Forbidden("token", "only its holder or an administrator may revoke a token")
+        raise Forbidden("token", "只有令牌持有人或系统管理员可以撤销令牌")
     if token.revoked_at is None:
         token.revoked_at = at
         audit.record(session, actor=actor.login, action="auth.token_revoked", entity="api_token",
@@ -183,6 +183,24 @@ def record_refusal(session: Session, *, actor: str, method: str, path: str, fiel
     """A permission refusal at the web boundary, written to the audit trail."""
     audit.record(session, actor=actor, action="auth.refused", entity="route", entity_id=f"{method} {path}",
                  data={"field": field, "reason": reason}, at=at)
+
+
+def check_guesses(session: Session, scope: str, address: str, *, field: str, limit: int, minutes: int,
+                  at: datetime) -> None:
+    """Refuse a client address that failed ``limit`` times at the public lookup ``scope`` (a case's query
+    code, say) within ``minutes``. A guess is kept as a :class:`LoginAttempt` whose address carries the
+    scope (``progress:10.0.0.1``): guesses never count towards the login limits, nor logins towards them."""
+    if _failures(session, LoginAttempt.address, f"{scope}:{address}"[:64], at - timedelta(minutes=minutes)) >= limit:
+        raise TooManyAttempts(field, f"失败次数过多，请 {minutes} 分钟后再试")
+
+
+def record_failed_guess(session: Session, scope: str, subject: str, address: str, *, at: datetime) -> None:
+    """A failed guess at the lookup ``scope``: its rate-limit row and an audit entry, in the caller's
+    transaction (one of its own, since the request that guessed fails)."""
+    session.add(LoginAttempt(login=f"{scope}:{subject}"[:60], address=f"{scope}:{address}"[:64], at=at,
+                             succeeded=False))
+    audit.record(session, actor="anonymous", action=f"{scope}.failed", entity=scope, entity_id=subject[:60],
+                 data={"address": address}, at=at)
 
 
 def session_secret(session: Session) -> str:

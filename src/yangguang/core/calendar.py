@@ -105,14 +105,14 @@ class WorkCalendar:
         if not self.is_known(day):
             raise UnknownCalendarYear(
                 field,
-                f"{day.isoformat()}: the working-day calendar knows {self.first_day.year}–"
-                f"{self.known_until.year}; load the State Council holiday notice for {day.year} first",
+                f"{day.isoformat()}：工作日历只包含 {self.first_day.year}–{self.known_until.year} 年，"
+                f"请先载入国务院办公厅关于 {day.year} 年部分节假日安排的通知",
             )
 
     def _check_range(self, day: date, field: str) -> None:
         if not (self.first_day <= day <= self.horizon):
             raise UnknownCalendarYear(
-                field, f"{day.isoformat()}: outside the calendar ({self.first_day.year}–{self.known_until.year})"
+                field, f"{day.isoformat()}：超出工作日历范围（{self.first_day.year}–{self.known_until.year} 年）"
             )
 
     # -- queries --------------------------------------------------------------------------------
@@ -139,7 +139,7 @@ class WorkCalendar:
         else:
             index = bisect_left(self._ordinals, ordinal) + count
         if not 0 <= index < len(self._ordinals):
-            raise UnknownCalendarYear(field, f"{count} working days from {start.isoformat()} fall outside the calendar")
+            raise UnknownCalendarYear(field, f"自 {start.isoformat()} 起算 {count} 个工作日超出工作日历范围")
         result = date.fromordinal(self._ordinals[index])
         provisional = not (self.is_known(start) and self.is_known(result))
         return result, provisional
@@ -216,4 +216,4 @@ def parse_date(value: str, field: str = "date") -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise InvalidInput(field, f"{value!r} is not an ISO 8601 date (YYYY-MM-DD)") from exc
+        raise InvalidInput(field, f"日期 {value!r} 格式应为 YYYY-MM-DD") from exc

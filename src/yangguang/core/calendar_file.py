@@ -16,8 +16,10 @@ The file is TOML::
 
 A file without ``year`` adds local overrides (e.g. an autonomous region's holiday) on top of what is
 known. With ``year``, every entry must fall in that year and the year becomes known: deadlines in it
-are no longer provisional. After loading, every open clock that could be affected is recomputed
-[calendar-and-clocks.md: "the due moments of open clocks that are affected must be recomputed"].
+are no longer provisional. An administrator may also set or remove the override of a single day
+(:func:`set_day`, :func:`remove_day`). After every change, each open clock that could be affected is
+recomputed [calendar-and-clocks.md: "the due moments of open clocks that are affected must be
+recomputed"].
 """
 
 from __future__ import annotations
@@ -30,50 +32,63 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sqlalchemy.orm import Session
 
 from yangguang.core import audit
-from yangguang.core.calendar import CalendarDay, CalendarNotice, CalendarState, forget_session_calendar
+from yangguang.core.calendar import (
+    FIRST_KNOWN_DAY,
+    CalendarDay,
+    CalendarNotice,
+    CalendarState,
+    forget_session_calendar,
+)
 from yangguang.core.clocks import recompute_open_clocks
-from yangguang.core.errors import InvalidInput
+from yangguang.core.errors import InvalidInput, NotFound
+from yangguang.core.validation import validation_reason
+
+LAST_DAY = date(2100, 12, 31)  # the last day an override may name (the year of a notice is at most 2100)
+_YEARS = f"{FIRST_KNOWN_DAY.year}–{LAST_DAY.year}"
 
 
 class HolidayEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=60)
     start: date = Field(alias="from")
     end: date = Field(alias="to")
 
     @model_validator(mode="after")
     def _ordered(self) -> HolidayEntry:
         if self.end < self.start:
-            raise ValueError(f"holiday {self.name!r} ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(f"假期 {self.name!r} 的结束日期 {self.end} 早于开始日期 {self.start}")
         return self
 
 
 class WorkdayEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=60)
     date: date
 
 
 class CalendarFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     year: int | None = Field(default=None, ge=2004, le=2100)
-    title: str = ""
+    title: str = Field(default="", max_length=200)
     holiday: list[HolidayEntry] = []
     workday: list[WorkdayEntry] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> CalendarFile:
         if not self.holiday and not self.workday:
-            raise ValueError("the file lists no holiday and no working day")
+            raise ValueError("文件中没有列出任何放假日或调休上班日")
         days = self.days()
+        outside = sorted(d for d in days if not FIRST_KNOWN_DAY <= d <= LAST_DAY)
+        if outside:
+            raise ValueError(f"{outside[0].isoformat()} 超出工作日历范围（{_YEARS}）")
         if self.year is not None:
             outside = sorted(d for d in days if d.year != self.year)
             if outside:
-                raise ValueError(f"{outside[0].isoformat()} is not in {self.year}, the year of this notice")
+                raise ValueError(f"{outside[0].isoformat()} 不在本通知所属的 {self.year} 年")
         seen: dict[date, bool] = {}
         for day, work, _name in self.entries():
             if day in seen and seen[day] != work:
-                raise ValueError(f"{day.isoformat()} is listed both as a holiday and as a working day")
+                raise ValueError(f"{day.isoformat()} 同时被列为放假日和上班日")
             seen[day] = work
         return self
 
@@ -93,17 +108,24 @@ class CalendarFile(BaseModel):
 
 def parse_calendar_file(path: Path) -> CalendarFile:
     try:
-        raw = tomllib.loads(path.read_text("utf-8"))
+        content = path.read_bytes()
     except FileNotFoundError as exc:
-        raise InvalidInput("file", f"{path} does not exist") from exc
+        raise InvalidInput("file", f"文件 {path} 不存在") from exc
+    return parse_calendar_bytes(content, str(path))
+
+
+def parse_calendar_bytes(content: bytes, name: str) -> CalendarFile:
+    """A calendar file's content (an upload, or a file's bytes); ``name`` says which file in errors."""
+    try:
+        raw = tomllib.loads(content.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInput("file", f"{path} is not a TOML calendar file: {exc}") from exc
+        raise InvalidInput("file", f"{name} 不是 TOML 格式的日历文件：{exc}") from exc
     try:
         return CalendarFile.model_validate(raw)
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(p) for p in error["loc"]) or "file"
-        raise InvalidInput(where, error["msg"].removeprefix("Value error, ")) from exc
+        raise InvalidInput(where, validation_reason(error)) from exc
 
 
 def load_calendar(session: Session, notice: CalendarFile, *, source: str, actor: str) -> dict[str, object]:
@@ -114,6 +136,17 @@ def load_calendar(session: Session, notice: CalendarFile, *, source: str, actor:
         session.merge(CalendarDay(day=day, workday=work, name=name, source=source))
     if notice.year is not None:
         session.merge(CalendarNotice(year=notice.year, title=notice.title or source, loaded_at=now))
+    recomputed = _calendar_changed(session, since=min(day for day, _w, _n in entries))
+    summary = {"year": notice.year, "days": len(entries), "holidays": sum(1 for e in entries if not e[1]),
+               "workdays": sum(1 for e in entries if e[1]), "clocks_recomputed": recomputed, "source": source}
+    audit.record(session, actor=actor, action="calendar.load", entity="calendar", entity_id=notice.year or "local",
+                 data=summary, at=now)
+    return summary
+
+
+def _calendar_changed(session: Session, since: date) -> int:
+    """Bump the calendar revision (every process rebuilds its index) and recompute the open clocks
+    the change can move; returns how many were recomputed."""
     state = session.get(CalendarState, 1, with_for_update=True)
     if state is None:
         state = CalendarState(id=1, revision=0)
@@ -121,10 +154,36 @@ def load_calendar(session: Session, notice: CalendarFile, *, source: str, actor:
     state.revision += 1
     session.flush()
     forget_session_calendar(session)
-    earliest = min(day for day, _w, _n in entries)
-    recomputed = recompute_open_clocks(session, since=earliest)
-    summary = {"year": notice.year, "days": len(entries), "holidays": sum(1 for e in entries if not e[1]),
-               "workdays": sum(1 for e in entries if e[1]), "clocks_recomputed": recomputed, "source": source}
-    audit.record(session, actor=actor, action="calendar.load", entity="calendar", entity_id=notice.year or "local",
-                 data=summary, at=now)
+    return recompute_open_clocks(session, since=since)
+
+
+def set_day(session: Session, day: date, *, workday: bool, note: str, actor: str, at: datetime) -> dict[str, object]:
+    """Make one day a working day or a day off (a local holiday, a correction), with a note saying why;
+    open clocks it affects are recomputed."""
+    note = note.strip()
+    if not note or len(note) > 60:
+        raise InvalidInput("note", "须填写 1 至 60 个字符的说明，写明调整原因")
+    if not FIRST_KNOWN_DAY <= day <= LAST_DAY:
+        raise InvalidInput("date", f"{day.isoformat()} 超出工作日历范围（{_YEARS}）")
+    before = session.get(CalendarDay, day)
+    previous = None if before is None else {"workday": before.workday, "name": before.name}
+    session.merge(CalendarDay(day=day, workday=workday, name=note, source=f"{actor} 设置"[:200]))
+    recomputed = _calendar_changed(session, since=day)
+    summary = {"date": day, "workday": workday, "note": note, "previous": previous, "clocks_recomputed": recomputed}
+    audit.record(session, actor=actor, action="calendar.day_set", entity="calendar_day", entity_id=day.isoformat(),
+                 data=summary, at=at)
+    return summary
+
+
+def remove_day(session: Session, day: date, *, actor: str, at: datetime) -> dict[str, object]:
+    """Remove the override of one day: it is again what the national calendar says."""
+    row = session.get(CalendarDay, day)
+    if row is None:
+        raise NotFound("date", f"{day.isoformat()} 没有调整记录")
+    removed = {"workday": row.workday, "name": row.name, "source": row.source}
+    session.delete(row)
+    recomputed = _calendar_changed(session, since=day)
+    summary = {"date": day, "removed": removed, "clocks_recomputed": recomputed}
+    audit.record(session, actor=actor, action="calendar.day_removed", entity="calendar_day",
+                 entity_id=day.isoformat(), data=summary, at=at)
     return summary

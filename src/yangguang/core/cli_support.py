@@ -38,7 +38,7 @@ def parse_moment(value: str | None, field: str = "at") -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise InvalidInput(field, f"{value!r} is not an ISO 8601 timestamp") from exc
+        raise InvalidInput(field, f"时间 {value!r} 格式应为 ISO 8601（如 2026-03-02 或 2026-03-02T09:30）") from exc
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=get_settings().zone)
     return moment.astimezone(UTC)

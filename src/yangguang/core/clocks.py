@@ -54,6 +54,9 @@ class ClockState(StrEnum):
     STOPPED = "stopped"
 
 
+CLOCK_STATE_LABELS = {ClockState.RUNNING: "计时中", ClockState.PAUSED: "已暂停", ClockState.STOPPED: "已停止"}
+
+
 class ObligationState(StrEnum):
     OPEN = "open"
     DONE = "done"
@@ -260,11 +263,16 @@ def recompute(session: Session, clock: Clock, calendar: WorkCalendar | None = No
 
 
 # -- operations (the only code that changes obligations and clocks) ------------------------------
+def _clock_state(clock: Clock) -> str:
+    return CLOCK_STATE_LABELS.get(clock.state, clock.state)
+
+
 def _check_unit(unit: str) -> ClockUnit:
     try:
         return ClockUnit(unit)
     except ValueError as exc:
-        raise InvalidInput("unit", f"unknown time unit {unit!r} (workdays, natural_days, work_hours)") from exc
+        raise InvalidInput("unit", f"未知的时限单位 {unit!r}（workdays 工作日、natural_days 自然日、"
+                                  "work_hours 工作小时）") from exc
 
 
 def open_obligation(session: Session, *, kind: str, subject: str, subject_id: object, title: str,
@@ -283,9 +291,9 @@ def start_clock(session: Session, obligation: Obligation, *, kind: str, unit: st
                 start_at: datetime, actor: str, extension_max: int = 0) -> Clock:
     unit = _check_unit(unit)
     if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
-        raise InvalidInput("limit", f"a time limit must be a positive whole number, got {limit!r}")
+        raise InvalidInput("limit", f"时限应为正整数，输入值为 {limit!r}")
     if extension_max < 0:
-        raise InvalidInput("extension_max", "the maximum extension cannot be negative")
+        raise InvalidInput("extension_max", "最长可延长期限不能为负数")
     clock = Clock(obligation=obligation, kind=kind, unit=unit, limit=limit, start_at=start_at, extension=0,
                   extension_max=extension_max, state=ClockState.RUNNING, excluded=0, provisional=False, pauses=[])
     session.add(clock)
@@ -299,11 +307,11 @@ def start_clock(session: Session, obligation: Obligation, *, kind: str, unit: st
 def pause_clock(session: Session, clock: Clock, *, reason_code: str, reason: str, at: datetime,
                 actor: str) -> ClockPause:
     if clock.state != ClockState.RUNNING:
-        raise Conflict("clock", f"the clock is {clock.state}, only a running clock can be paused")
+        raise Conflict("clock", f"该时限当前为「{_clock_state(clock)}」，只有计时中的时限才能暂停")
     if not reason.strip():
-        raise InvalidInput("reason", "a pause needs a reason")
+        raise InvalidInput("reason", "暂停计时须写明原因")
     if at < clock.start_at:
-        raise InvalidInput("at", "a pause cannot begin before the clock started")
+        raise InvalidInput("at", "暂停时间不能早于开始计时的时间")
     pause = ClockPause(reason_code=reason_code, reason=reason, started_at=at)
     clock.pauses.append(pause)
     clock.state = ClockState.PAUSED
@@ -315,10 +323,10 @@ def pause_clock(session: Session, clock: Clock, *, reason_code: str, reason: str
 
 def resume_clock(session: Session, clock: Clock, *, at: datetime, actor: str) -> None:
     if clock.state != ClockState.PAUSED:
-        raise Conflict("clock", f"the clock is {clock.state}, only a paused clock can resume")
+        raise Conflict("clock", f"该时限当前为「{_clock_state(clock)}」，只有已暂停的时限才能恢复计时")
     pause = clock.pauses[-1]
     if at < pause.started_at:
-        raise InvalidInput("at", "a pause cannot end before it began")
+        raise InvalidInput("at", "恢复计时的时间不能早于暂停的时间")
     pause.ended_at = at
     clock.state = ClockState.RUNNING
     recompute(session, clock)
@@ -330,16 +338,16 @@ def extend_clock(session: Session, clock: Clock, *, amount: int, reason: str, ap
                  at: datetime) -> ClockExtension:
     """Extend once, by at most ``extension_max`` units [行政许可法 Art. 42; 条例 Art. 33]."""
     if clock.state == ClockState.STOPPED:
-        raise Conflict("clock", "the clock has stopped; a finished period cannot be extended")
+        raise Conflict("clock", "该时限已停止计时，已结束的期限不能延长")
     if clock.extension:
-        raise Conflict("amount", "this time limit was already extended once; the law allows one extension")
+        raise Conflict("amount", "该时限已延长过一次，依法只能延长一次")
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        raise InvalidInput("amount", f"an extension must be a positive whole number, got {amount!r}")
+        raise InvalidInput("amount", f"延长期限应为正整数，输入值为 {amount!r}")
     if amount > clock.extension_max:
-        raise InvalidInput("amount", f"the law allows at most {clock.extension_max} more {clock.unit} for this "
-                                     f"limit, not {amount}")
+        unit = UNIT_LABELS.get(clock.unit, clock.unit)
+        raise InvalidInput("amount", f"该时限依法最多可延长 {clock.extension_max} {unit}，不能延长 {amount} {unit}")
     if not reason.strip():
-        raise InvalidInput("reason", "an extension needs a reason (the applicant is told it)")
+        raise InvalidInput("reason", "延长期限须写明理由（理由将告知申请人）")
     extension = ClockExtension(clock=clock, amount=amount, reason=reason, approved_by=approved_by, at=at)
     session.add(extension)
     clock.extension = amount
@@ -352,7 +360,7 @@ def extend_clock(session: Session, clock: Clock, *, amount: int, reason: str, ap
 def restart_clock(session: Session, clock: Clock, *, at: datetime, actor: str, reason: str) -> None:
     """Begin the whole period again from ``at`` (e.g. a corrected FOI request [条例 Art. 30])."""
     if clock.state == ClockState.STOPPED:
-        raise Conflict("clock", "the clock has stopped")
+        raise Conflict("clock", "该时限已停止计时")
     if clock.state == ClockState.PAUSED:
         clock.pauses[-1].ended_at = at
     clock.start_at = at

@@ -13,8 +13,11 @@ the change that causes it, and a mail server being down must not undo that chang
   are retried with a growing delay until ``[notify] max_attempts``. A crash between sending and
   marking sends a message again (at least once), never loses one.
 
-Process settings (environment): ``smtp_host/port/user/password/starttls``, ``mail_from``,
-``sms_gateway_url``, ``sms_gateway_token``. Configuration: ``[notify]`` in ``defaults.toml``.
+Channel settings: ``smtp_host/port/user/password/starttls``, ``mail_from``, ``sms_gateway_url``,
+``sms_gateway_token`` from the environment, overridden at run time by an administrator, who may also
+switch a channel off (:mod:`yangguang.core.notify_channels`); every delivery run reads the settings in
+force. A switched-off channel's messages stay pending and go out once it is switched on again.
+Configuration: ``[notify]`` in ``defaults.toml``.
 """
 
 from __future__ import annotations
@@ -33,16 +36,22 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from yangguang.core import audit
 from yangguang.core.db import Base, UTCDateTime
-from yangguang.core.errors import InvalidInput
+from yangguang.core.errors import Conflict, InvalidInput
+from yangguang.core.notify_channels import ChannelConfig, channel_config
 from yangguang.core.org import Person, Unit
-from yangguang.core.settings import Settings, config_section, get_settings
+from yangguang.core.settings import config_section
 
 
 class Channel(StrEnum):
     EMAIL = "email"
     SMS = "sms"
     INBOX = "inbox"
+
+
+CHANNEL_LABELS = {Channel.EMAIL: "电子邮件", Channel.SMS: "短信", Channel.INBOX: "站内消息"}
+TEST_REF = "channel_test"  # ref of test messages: "channel_test:<login>"
 
 
 class NotificationState(StrEnum):
@@ -149,6 +158,25 @@ def notify_unit(session: Session, unit: Unit, *, subject: str, body: str, sms_te
     return rows
 
 
+def enqueue_test_message(session: Session, person: Person, channel: str, *, at: datetime) -> Notification:
+    """A test email or SMS to ``person`` (an administrator checking the channel settings)."""
+    if channel not in (Channel.EMAIL, Channel.SMS):
+        raise InvalidInput("channel", "a test message goes by email or sms")
+    recipient = person.email if channel == Channel.EMAIL else person.mobile
+    if not recipient:
+        field = "email" if channel == Channel.EMAIL else "mobile"
+        raise Conflict(field, f"{person.label} has no {field} to send a test message to")
+    if not channel_config(session).enabled(channel):
+        raise Conflict("channel", f"the {channel} channel is switched off: switch it on first")
+    row = enqueue(session, channel=channel, recipient=recipient, person_id=person.id, at=at,
+                  subject="【阳光政务】通知渠道测试", ref=f"{TEST_REF}:{person.login}",
+                  body=f"{person.name}：\n\n这是一条测试消息，说明阳光政务平台的{CHANNEL_LABELS[channel]}设置可以正常发送。")
+    session.flush()
+    audit.record(session, actor=person.login, action="notify.test_enqueued", entity="notification", entity_id=row.id,
+                 data={"channel": channel, "recipient": recipient}, at=at)
+    return row
+
+
 def mark_read(session: Session, message_id: int, *, person_id: int, at: datetime | None = None) -> InboxMessage:
     """A person reads one of their own inbox messages."""
     message = session.get(InboxMessage, message_id)
@@ -174,7 +202,7 @@ class ChannelDown(RuntimeError):
 class _Mailer:
     """One SMTP connection, opened on first use and reused for a delivery run."""
 
-    def __init__(self, settings: Settings, timeout: float) -> None:
+    def __init__(self, settings: ChannelConfig, timeout: float) -> None:
         self.settings, self.timeout = settings, timeout
         self.smtp: smtplib.SMTP | None = None
 
@@ -214,10 +242,10 @@ class _Mailer:
             self.smtp = None
 
 
-def send_sms(settings: Settings, mobile: str, text: str, timeout: float) -> None:
+def send_sms(settings: ChannelConfig, mobile: str, text: str, timeout: float) -> None:
     """POST ``{"mobile", "text"}`` as JSON to the SMS gateway; any non-2xx answer is an error."""
     if not settings.sms_gateway_url:
-        raise ChannelDown("no SMS gateway configured (YANGGUANG_SMS_GATEWAY_URL)")
+        raise ChannelDown("no SMS gateway configured (YANGGUANG_SMS_GATEWAY_URL or the channel settings)")
     headers = {"Content-Type": "application/json; charset=utf-8"}
     if settings.sms_gateway_token:
         headers["Authorization"] = f"Bearer {settings.sms_gateway_token}"
@@ -277,15 +305,16 @@ def deliver_pending(source: SessionSource = None, limit: int | None = None, *, n
     max_attempts = max_attempts or int(config["max_attempts"])
     opener = _opener(source)
     with _unit_of_work(opener) as session:
+        settings = channel_config(session)
+        channels = [channel for channel in (Channel.EMAIL, Channel.SMS) if settings.enabled(channel)]
         due = session.execute(
             select(Notification.id, Notification.attempts, Notification.channel, Notification.recipient,
                    Notification.subject, Notification.body)
             .where(Notification.state.in_([NotificationState.PENDING, NotificationState.FAILED]),
-                   Notification.attempts < max_attempts,
+                   Notification.channel.in_(channels), Notification.attempts < max_attempts,
                    or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
             .order_by(Notification.id).limit(limit)
         ).all()
-    settings = get_settings()
     timeout = float(config["timeout_seconds"])
     mailer = _Mailer(settings, timeout)
     counts = {"attempted": 0, "sent": 0, "failed": 0, "skipped": 0}

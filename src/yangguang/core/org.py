@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, bindparam, select
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, bindparam, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from yangguang.core import audit
@@ -129,6 +129,7 @@ def add_unit(session: Session, *, code: str, name: str, actor: str, at: datetime
              email: str | None = None, mobile: str | None = None, region: str = "") -> Unit:
     if not code.strip() or not name.strip():
         raise InvalidInput("code" if not code.strip() else "name", "a department needs a code and a name")
+    check_credit_code(credit_code)
     if session.scalar(select(Unit.id).where((Unit.code == code) | (Unit.name == name))):
         raise Conflict("code", f"a department with code {code!r} or name {name!r} exists")
     unit = Unit(code=code, name=name, credit_code=credit_code, email=email, mobile=mobile, region=region)
@@ -140,6 +141,7 @@ def add_unit(session: Session, *, code: str, name: str, actor: str, at: datetime
 
 
 def add_window(session: Session, *, number: str, name: str, unit: Unit, actor: str, at: datetime) -> Window:
+    _check_unit_value(unit)
     if session.scalar(select(Window.id).where(Window.number == number)):
         raise Conflict("number", f"window {number!r} exists")
     window = Window(number=number, name=name, unit_id=unit.id)
@@ -155,6 +157,7 @@ def add_person(session: Session, *, login: str, name: str, unit: Unit, roles: li
     unknown = [r for r in roles if r not in {role.value for role in Role}]
     if unknown:
         raise InvalidInput("roles", f"unknown role(s) {', '.join(unknown)}")
+    _check_unit_value(unit)
     if session.scalar(select(Person.id).where(Person.login == login)):
         raise Conflict("login", f"login {login!r} is taken")
     person = Person(login=login, name=name, unit_id=unit.id, roles=list(roles), email=email, mobile=mobile,
@@ -164,3 +167,211 @@ def add_person(session: Session, *, login: str, name: str, unit: Unit, roles: li
     audit.record(session, actor=actor, action="org.person_added", entity="person", entity_id=person.id,
                  data={"login": login, "unit": unit.code, "roles": list(roles)}, at=at)
     return person
+
+
+# -- administration (audited) -----------------------------------------------------------------------
+# 统一社会信用代码 [GB 32100-2015]: 18 characters from this set; the last is a check character, the
+# weighted sum of the first 17 (weights 3^i mod 31) plus the check character being 0 modulo 31.
+CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+PERSON_FIELDS = ("name", "unit", "window", "email", "mobile")
+UNIT_FIELDS = ("name", "credit_code", "region", "email", "mobile")
+WINDOW_FIELDS = ("name", "unit")
+
+
+def credit_code_problem(code: str) -> str | None:
+    """Why ``code`` is not a valid unified social credit code [GB 32100-2015], or None."""
+    if len(code) != 18:
+        return f"a unified social credit code has 18 characters, {code!r} has {len(code)}"
+    wrong = sorted({c for c in code if c not in CREDIT_CODE_CHARS})
+    if wrong:
+        return f"{''.join(wrong)!r} cannot appear in a unified social credit code (GB 32100-2015)"
+    total = sum(CREDIT_CODE_CHARS.index(c) * w for c, w in zip(code[:17], _CREDIT_CODE_WEIGHTS, strict=True))
+    expected = CREDIT_CODE_CHARS[(31 - total % 31) % 31]
+    if code[17] != expected:
+        return f"the check character of {code} should be {expected} (GB 32100-2015)"
+    return None
+
+
+def check_credit_code(code: str | None, field: str = "credit_code") -> str | None:
+    if code is None:
+        return None
+    problem = credit_code_problem(code)
+    if problem:
+        raise InvalidInput(field, problem)
+    return code
+
+
+def find_person(session: Session, login: str, field: str = "login") -> Person:
+    """A person by login, active or not (administrators manage both)."""
+    person = session.scalar(_PERSON_BY_LOGIN, {"login": login})
+    if person is None:
+        raise NotFound(field, f"unknown person {login!r}")
+    return person
+
+
+def _text(value: object, field: str, max_length: int, *, optional: bool) -> str | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(field, "must not be empty")
+    value = value.strip()
+    if len(value) > max_length:
+        raise InvalidInput(field, f"at most {max_length} characters")
+    return value
+
+
+def _check_fields(changes: dict[str, object], allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise InvalidInput(unknown[0], f"cannot be changed here (changeable: {', '.join(allowed)})")
+
+
+def _show(value: object) -> object:
+    """How a field value is written in an audit entry: rows by their code or number."""
+    if isinstance(value, Unit):
+        return value.code
+    if isinstance(value, Window):
+        return value.number
+    return value
+
+
+def _diff(current: dict[str, object], wanted: dict[str, object]) -> dict[str, list[object]]:
+    """``{field: [before, after]}`` of the fields whose value changes (the audit entry's data)."""
+    return {name: [_show(current[name]), _show(value)] for name, value in wanted.items()
+            if _show(current[name]) != _show(value)}
+
+
+def _check_unit_value(value: object) -> Unit:
+    if not isinstance(value, Unit):
+        raise InvalidInput("unit", "a department is required")
+    if value.active is False:  # None: a new row whose default is applied at flush
+        raise Conflict("unit", f"department {value.code} is deactivated")
+    return value
+
+
+def update_person(session: Session, person: Person, changes: dict[str, object], *, actor: str,
+                  at: datetime) -> dict[str, list[object]]:
+    """Change a person's name, unit (a :class:`Unit`), window (a :class:`Window` or None), email or
+    mobile; returns what changed as ``{field: [before, after]}`` (nothing changed: no audit entry)."""
+    _check_fields(changes, PERSON_FIELDS)
+    wanted = dict(changes)
+    if "name" in wanted:
+        wanted["name"] = _text(wanted["name"], "name", 60, optional=False)
+    for name, length in (("email", 200), ("mobile", 20)):
+        if name in wanted:
+            wanted[name] = _text(wanted[name], name, length, optional=True)
+    if "unit" in wanted:
+        _check_unit_value(wanted["unit"])
+    if wanted.get("window") is not None and not isinstance(wanted["window"], Window):
+        raise InvalidInput("window", "a window or none")
+    window = session.get(Window, person.window_id) if person.window_id else None
+    current = {"name": person.name, "unit": person.unit, "window": window, "email": person.email,
+               "mobile": person.mobile}
+    changed = _diff(current, wanted)
+    for name in changed:
+        value = wanted[name]
+        if name == "unit":
+            person.unit_id, person.unit = value.id, value
+        elif name == "window":
+            person.window_id = value.id if value is not None else None
+        else:
+            setattr(person, name, value)
+    if changed:
+        audit.record(session, actor=actor, action="org.person_updated", entity="person", entity_id=person.id,
+                     data={"login": person.login, "changed": changed}, at=at)
+    return changed
+
+
+def check_roles(roles: list[str]) -> list[str]:
+    """Known roles, each once, in the order of :class:`Role`."""
+    unknown = [r for r in roles if r not in {role.value for role in Role}]
+    if unknown:
+        raise InvalidInput("roles", f"unknown role(s) {', '.join(unknown)}")
+    return [role.value for role in Role if role.value in roles]
+
+
+def set_roles(session: Session, person: Person, roles: list[str], *, actor: str, at: datetime) -> list[str]:
+    """Replace a person's roles. An administrator cannot take the administrator role from themselves
+    (nobody could give it back if they were the last one)."""
+    roles = check_roles(roles)
+    if person.login == actor and Role.ADMIN.value in person.roles and Role.ADMIN.value not in roles:
+        raise Conflict("roles", "you cannot remove your own administrator role; ask another administrator")
+    if roles == check_roles(person.roles):
+        return roles
+    before = list(person.roles)
+    person.roles = roles
+    audit.record(session, actor=actor, action="org.roles_set", entity="person", entity_id=person.id,
+                 data={"login": person.login, "before": before, "after": roles}, at=at)
+    return roles
+
+
+def set_person_active(session: Session, person: Person, active: bool, *, actor: str, at: datetime) -> None:
+    """Deactivate (no login, no token, no new work) or reactivate a person; never oneself."""
+    if person.login == actor and not active:
+        raise Conflict("active", "you cannot deactivate your own account")
+    if person.active == active:
+        return
+    person.active = active
+    audit.record(session, actor=actor, action="org.person_activated" if active else "org.person_deactivated",
+                 entity="person", entity_id=person.id, data={"login": person.login}, at=at)
+
+
+def update_unit(session: Session, unit: Unit, changes: dict[str, object], *, actor: str,
+                at: datetime) -> dict[str, list[object]]:
+    """Change a department's name (unique), credit code, region, email or mobile (the code is its
+    identity and stays)."""
+    _check_fields(changes, UNIT_FIELDS)
+    wanted = dict(changes)
+    if "name" in wanted:
+        wanted["name"] = _text(wanted["name"], "name", 100, optional=False)
+        if session.scalar(select(Unit.id).where(Unit.name == wanted["name"], Unit.id != unit.id)):
+            raise Conflict("name", f"another department is called {wanted['name']!r}")
+    if "credit_code" in wanted:
+        wanted["credit_code"] = check_credit_code(_text(wanted["credit_code"], "credit_code", 18, optional=True))
+    if "region" in wanted:
+        wanted["region"] = _text(wanted["region"], "region", 12, optional=True) or ""
+    for name, length in (("email", 200), ("mobile", 20)):
+        if name in wanted:
+            wanted[name] = _text(wanted[name], name, length, optional=True)
+    changed = _diff({name: getattr(unit, name) for name in UNIT_FIELDS}, wanted)
+    for name in changed:
+        setattr(unit, name, wanted[name])
+    if changed:
+        audit.record(session, actor=actor, action="org.unit_updated", entity="unit", entity_id=unit.id,
+                     data={"code": unit.code, "changed": changed}, at=at)
+    return changed
+
+
+def set_unit_active(session: Session, unit: Unit, active: bool, *, actor: str, at: datetime) -> None:
+    """Deactivate or reactivate a department; one with active staff stays until they move or leave."""
+    if unit.active == active:
+        return
+    if not active:
+        staff = session.scalar(select(func.count()).select_from(Person).where(Person.unit_id == unit.id,
+                                                                               Person.active))
+        if staff:
+            raise Conflict("active", f"{unit.name} still has {staff} active staff: move or deactivate them first")
+    unit.active = active
+    audit.record(session, actor=actor, action="org.unit_activated" if active else "org.unit_deactivated",
+                 entity="unit", entity_id=unit.id, data={"code": unit.code}, at=at)
+
+
+def update_window(session: Session, window: Window, changes: dict[str, object], *, actor: str,
+                  at: datetime) -> dict[str, list[object]]:
+    """Rename a window or assign it to another (active) department."""
+    _check_fields(changes, WINDOW_FIELDS)
+    wanted = dict(changes)
+    if "name" in wanted:
+        wanted["name"] = _text(wanted["name"], "name", 100, optional=False)
+    if "unit" in wanted:
+        _check_unit_value(wanted["unit"])
+    changed = _diff({"name": window.name, "unit": window.unit}, wanted)
+    if "name" in changed:
+        window.name = wanted["name"]
+    if "unit" in changed:
+        window.unit_id, window.unit = wanted["unit"].id, wanted["unit"]
+    if changed:
+        audit.record(session, actor=actor, action="org.window_updated", entity="window", entity_id=window.id,
+                     data={"number": window.number, "changed": changed}, at=at)
+    return changed

@@ -78,9 +78,9 @@ def get_config() -> dict[str, Any]:
     try:
         override = tomllib.loads(Path(path).read_text("utf-8"))
     except FileNotFoundError as exc:
-        raise InvalidInput("YANGGUANG_CONFIG", f"configuration file {path} does not exist") from exc
+        raise InvalidInput("YANGGUANG_CONFIG", f"配置文件 {path} 不存在") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput("YANGGUANG_CONFIG", f"configuration file {path} is not valid TOML: {exc}") from exc
+        raise InvalidInput("YANGGUANG_CONFIG", f"配置文件 {path} 不是有效的 TOML 文件：{exc}") from exc
     return _merge(defaults, override)
 
 

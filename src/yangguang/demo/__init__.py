@@ -54,12 +54,12 @@ def _arrival_days(rng: random.Random, days: list[date], cases: int) -> dict[date
 
 def build(*, seed: int = 2026, cases: int = 6000, show_progress: bool = True) -> dict[str, Any]:
     if cases <= 0:
-        raise InvalidInput("cases", f"the number of cases must be positive, got {cases}")
+        raise InvalidInput("cases", f"办件数量应为正整数，输入值为 {cases}")
     rng = random.Random(seed)
     started = clock.perf_counter()
     with db.transaction() as session:
         if session.scalar(select(func.count()).select_from(Unit)):
-            raise Conflict("database", "the database already holds data; build the demo with --fresh to replace it")
+            raise Conflict("database", "数据库中已有数据；如需替换，请加 --fresh 重新生成演示数据")
         staff = _setup(session, rng)
         session.commit()
         sim = simulation.start(session, rng, staff)

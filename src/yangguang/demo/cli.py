@@ -61,7 +61,8 @@ def _report(result: dict, address: str) -> None:
     else:
         console.print(f"\n[bold]Portal[/bold] {address}/")
     console.print(f"Staff workspace {address}/login · API {address}/api/v1 · OpenAPI {address}/openapi.json")
-    table = Table(title=f"Demo accounts: one of each role (every department has its own); password {result['password']}")
+    title = f"Demo accounts: one of each role (every department has its own); password {result['password']}"
+    table = Table(title=title)
     for column in ("login", "role", "unit"):
         table.add_column(column)
     for account in _one_per_role(result["accounts"]):

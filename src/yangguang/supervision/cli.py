@@ -7,9 +7,10 @@ from rich.table import Table
 
 from yangguang.core import db, notify
 from yangguang.core.cli_support import JsonOption, console, parse_moment, print_json
-from yangguang.supervision import registry, scoring, service
+from yangguang.supervision import scoring, service
 from yangguang.supervision.engine import due_text, local_text
 from yangguang.supervision.registry import LEVEL_LABELS, ClockRule, Level
+from yangguang.supervision.rule_settings import rule_settings
 from yangguang.supervision.sweep import sweep as run_sweep
 
 supervise_app = typer.Typer(help="电子监察: sweep, cards, rules, scores.", no_args_is_help=True)
@@ -93,12 +94,14 @@ def card(number: str = typer.Argument(..., metavar="NUMBER"), as_json: bool = Js
 
 @supervise_app.command("rules")
 def rules(as_json: bool = JsonOption) -> None:
-    """Every monitoring rule with its effective level, parameters and source."""
+    """Every monitoring rule with its effective level, parameters and source (stored settings included)."""
     rows = []
-    for rule in registry.all_rules():
-        eff = registry.effective(rule)
+    with db.reading() as session:
+        views = rule_settings(session)
+    for view in views:
+        rule, eff = view.rule, view.effective
         rows.append({"code": rule.code, "name": rule.name, "category": rule.category, "enabled": eff.enabled,
-                     "level": eff.level.value, "params": eff.params, "source": rule.source,
+                     "level": eff.level.value, "params": eff.params, "stored": view.stored, "source": rule.source,
                      "kind": "clock" if isinstance(rule, ClockRule) else "event",
                      "watches": (f"{rule.obligation_kind}/{rule.clock_kind} {rule.trigger.value}"
                                  if isinstance(rule, ClockRule) else rule.event_type)})

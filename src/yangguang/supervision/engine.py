@@ -101,13 +101,13 @@ def rule_moment(rule: Effective, clock: Clock, calendar: WorkCalendar) -> dateti
     return None
 
 
-def _applicable(clock: Clock) -> list[Effective]:
-    return registry.clock_rules(clock.obligation.kind, clock.kind)
+def _applicable(session: Session, clock: Clock) -> list[Effective]:
+    return registry.clock_rules(session, clock.obligation.kind, clock.kind)
 
 
 def threshold_policy(session: Session, clock: Clock, calendar: WorkCalendar) -> list[datetime]:
     """All moments at which the clock's enabled rules fire (registered with core.clocks)."""
-    return [m for rule in _applicable(clock) if (m := rule_moment(rule, clock, calendar)) is not None]
+    return [m for rule in _applicable(session, clock) if (m := rule_moment(rule, clock, calendar)) is not None]
 
 
 # -- evaluation ------------------------------------------------------------------------------------
@@ -139,7 +139,7 @@ def evaluate_clock(session: Session, clock: Clock, at: datetime) -> list[Card]:
     calendar = get_calendar(session)
     fired: list[tuple[datetime, Effective]] = []
     later: list[datetime] = []
-    for rule in _applicable(clock):
+    for rule in _applicable(session, clock):
         moment = rule_moment(rule, clock, calendar)
         if moment is None:
             continue
@@ -183,7 +183,7 @@ def _rating(session: Session, event: Event) -> Rating:
     except (TypeError, ValueError):
         value = 0
     if value not in range(1, 6) or isinstance(code, bool):
-        raise InvalidInput("rating", f"a satisfaction rating is a code 1–5 (A.8), got {code!r}")
+        raise InvalidInput("rating", f"满意度评价应为代码 1–5（A.8），输入值为 {code!r}")
     obligation = session.get(Obligation, event.obligation_id) if event.obligation_id else None
     rating = Rating(obligation_id=event.obligation_id, subject=event.subject, subject_id=str(event.subject_id),
                     unit_id=event.unit_id or (obligation.unit_id if obligation else None),
@@ -202,7 +202,7 @@ def on_event(session: Session, event: Event) -> None:
     """Evaluate the event rules of one event (subscribed to core.events at import)."""
     if event.type.endswith(".rated"):
         _rating(session, event)
-    for rule in registry.event_rules(event.type):
+    for rule in registry.event_rules(session, event.type):
         reason = rule.rule.check(session, event, rule.params)
         if not reason:
             continue
@@ -306,7 +306,7 @@ def _notify_card(session: Session, card: Card, rectify_due: datetime | None) -> 
         lines += ["", "请及时办理，避免超时。"]
     body = "\n".join(lines)
     sms = f"【阳光监察】{unit.name}收到{label}{card.number}：{card.reason[:60]}。请登录系统处理。"
-    ref, link = f"card:{card.id}", f"/supervision/cards/{card.number}"
+    ref, link = f"card:{card.id}", f"/staff/cards/{card.number}"
     informed: set[int] = set()
     if person is not None:
         notify.notify_person(session, person, subject=subject, body=body, sms_text=sms, ref=ref, link=link,

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from yangguang.core.db import Base, UTCDateTime
 
@@ -93,6 +93,27 @@ class Rectification(Base):
     review_note: Mapped[str | None] = mapped_column(Text)
 
 
+class Evidence(Base):
+    """A file backing a rectification report (整改证明材料): PDF, JPEG, PNG or DOCX, at most 5 MB.
+
+    Uploaded against a card while its rectification is open; ``rectification_id`` is set when a report
+    is submitted with it. The content is loaded only when the file itself is asked for.
+    """
+
+    __tablename__ = "supervision_evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("supervision_card.id"), index=True)
+    rectification_id: Mapped[int | None] = mapped_column(ForeignKey("supervision_rectification.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))  # as detected from the content, not as declared
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+
+
 class Rating(Base):
     """One 好差评 rating, codes 1 非常满意 … 5 非常不满意 [approval-and-supervision.md, A.8]."""
 
@@ -122,3 +143,26 @@ class SweepState(Base):
     clocks_examined: Mapped[int] = mapped_column(Integer, default=0)
     cards_raised: Mapped[int] = mapped_column(Integer, default=0)
     last_counts: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class RuleSetting(Base):
+    """An administrator's override of one monitoring rule (``enabled``, ``level``, parameters), layered
+    over the configuration file's ``[rules."<code>"]`` exactly as that table is over the code's defaults."""
+
+    __tablename__ = "supervision_rule_setting"
+
+    code: Mapped[str] = mapped_column(String(80), primary_key=True)
+    values: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str] = mapped_column(String(100))
+
+
+class RuleSettingsState(Base):
+    """One row changed with every rule setting: processes key their cached rules on its stamp (random, so
+    a rolled-back change or a restored database never reuses a key) and show the revision count."""
+
+    __tablename__ = "supervision_rule_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    stamp: Mapped[str] = mapped_column(String(32), default="")

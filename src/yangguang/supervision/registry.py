@@ -4,7 +4,10 @@ A domain module's ``rules.py`` registers its rules here; the supervision engine 
 are data: each has a default level and default parameters, and the deployment's configuration file
 overrides any of them under ``[rules."<code>"]`` (``enabled``, ``level`` and the parameter names), so
 thresholds change without a code change [approval-and-supervision.md: escalation thresholds are
-unverified, "defaults to use, all configurable"].
+unverified, "defaults to use, all configurable"]. An administrator overrides the same keys at run time
+(:mod:`yangguang.supervision.rule_settings`): stored in the database, layered over the file, audited.
+Every process keys the rules it has worked out on the stamp of ``supervision_rule_state``, read once
+per transaction, so a change takes effect in every process from its next transaction.
 
 Two kinds:
 
@@ -18,17 +21,20 @@ Two kinds:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from yangguang.core.clocks import Clock
 from yangguang.core.errors import InvalidInput
 from yangguang.core.events import Event
 from yangguang.core.settings import config_section, get_config
+from yangguang.supervision.models import RuleSetting, RuleSettingsState
 
 
 class Level(StrEnum):
@@ -107,8 +113,12 @@ class Effective:
     params: dict[str, Any]
 
 
-def effective(rule: Rule) -> Effective:
-    override = dict(config_section("rules").get(rule.code, {}))
+def effective(rule: Rule, stored: Mapping[str, Any] | None = None) -> Effective:
+    """The rule's defaults, overridden by the configuration file, overridden by ``stored`` (the
+    administrator's settings from the database, checked when they were written; a parameter a newer
+    version of the rule no longer has is left out rather than stopping every evaluation)."""
+    kept = {key: value for key, value in (stored or {}).items() if key in ("enabled", "level") or key in rule.params}
+    override = {**config_section("rules").get(rule.code, {}), **kept}
     enabled = bool(override.pop("enabled", True))
     level_text = override.pop("level", rule.level.value)
     try:
@@ -132,31 +142,83 @@ def get_rule(code: str) -> Rule:
         raise InvalidInput("rule", f"unknown monitoring rule {code!r}") from exc
 
 
-# Every event and every clock change asks which rules apply: the answers are kept until a rule is
-# registered or the configuration is reloaded (a new configuration object).
-_selections: dict[tuple[str, ...], list[Effective]] = {}
-_selections_config: dict[str, Any] = {}
+# Every event and every clock change asks which rules apply: the answers are kept per stored-settings
+# key until a rule is registered or the configuration is reloaded (a new configuration object). A
+# transaction still working with older settings fills the table of its own key, never the current one.
+_selections: dict[tuple[str, str], tuple[dict[str, Any], dict[tuple[str, ...], list[Effective]]]] = {}
+_MAX_SELECTION_TABLES = 4
 
 
-def _select(key: tuple[str, ...], matches: Callable[[Rule], bool]) -> list[Effective]:
-    global _selections_config
+def _select(session: Session, key: tuple[str, ...], matches: Callable[[Rule], bool]) -> list[Effective]:
+    settings_key, stored = stored_settings(session)
     config = get_config()
-    if config is not _selections_config:
-        _selections.clear()
-        _selections_config = config
-    selected = _selections.get(key)
+    entry = _selections.get(settings_key)
+    if entry is None or entry[0] is not config:
+        if len(_selections) >= _MAX_SELECTION_TABLES:
+            _selections.clear()
+        entry = _selections[settings_key] = (config, {})
+    table = entry[1]
+    selected = table.get(key)
     if selected is None:
-        selected = [e for r in _rules.values() if matches(r) and (e := effective(r)).enabled]
-        _selections[key] = selected
+        selected = [e for r in _rules.values() if matches(r) and (e := effective(r, stored.get(r.code))).enabled]
+        table[key] = selected
     return selected
 
 
-def clock_rules(obligation_kind: str, clock_kind: str) -> list[Effective]:
+def clock_rules(session: Session, obligation_kind: str, clock_kind: str) -> list[Effective]:
     """The enabled rules watching clocks of ``clock_kind`` on obligations of ``obligation_kind``."""
-    return _select(("clock", obligation_kind, clock_kind), lambda r: isinstance(r, ClockRule)
+    return _select(session, ("clock", obligation_kind, clock_kind), lambda r: isinstance(r, ClockRule)
                    and r.obligation_kind == obligation_kind and r.clock_kind == clock_kind)
 
 
-def event_rules(event_type: str) -> list[Effective]:
+def event_rules(session: Session, event_type: str) -> list[Effective]:
     """The enabled rules watching events of ``event_type``."""
-    return _select(("event", event_type), lambda r: isinstance(r, EventRule) and r.event_type == event_type)
+    return _select(session, ("event", event_type),
+                   lambda r: isinstance(r, EventRule) and r.event_type == event_type)
+
+
+# -- the administrator's settings, stored in the database ---------------------------------------------
+_SEEN = "supervision.rule_settings"  # session.info: (key, settings) read by the transaction in progress
+_STATE = select(RuleSettingsState.__table__.c.stamp).where(RuleSettingsState.__table__.c.id == 1)
+_stored_cache: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+
+
+def stored_settings(session: Session) -> tuple[tuple[str, str], dict[str, dict[str, Any]]]:
+    """``(key, {code: overrides})``: the stored settings, read once per transaction (the stamp with a plain
+    read that neither flushes nor loads an object) and loaded once per process for each stamp."""
+    seen = session.info.get(_SEEN)
+    if seen is None:
+        key = (str(session.get_bind().url), session.connection().scalar(_STATE) or "")
+        settings = _stored_cache.get(key)
+        if settings is None:
+            with session.no_autoflush:
+                settings = {row.code: dict(row.values) for row in session.scalars(select(RuleSetting))}
+            _stored_cache.clear()
+            _stored_cache[key] = settings
+        seen = session.info[_SEEN] = (key, settings)
+    return seen
+
+
+def lock_settings(session: Session) -> None:
+    """Serialise writers of the stored settings (the state row, locked for update, once it exists) and
+    read them afresh."""
+    session.get(RuleSettingsState, 1, with_for_update=True, populate_existing=True)
+    session.info.pop(_SEEN, None)
+
+
+def settings_changed(session: Session) -> None:
+    """Bump the revision and the stamp after a change of the stored settings."""
+    state = session.get(RuleSettingsState, 1, with_for_update=True)
+    if state is None:
+        state = RuleSettingsState(id=1, revision=0)
+        session.add(state)
+    state.revision += 1
+    state.stamp = uuid.uuid4().hex
+    session.flush()
+    session.info.pop(_SEEN, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    """The next transaction reads the stamp again (a savepoint rolled back may have changed it)."""
+    session.info.pop(_SEEN, None)

@@ -67,7 +67,7 @@ def period_bounds(period: str) -> tuple[datetime, datetime]:
     elif quarter:
         year, first, count = int(quarter[1]), 3 * int(quarter[2]) - 2, 3
     else:
-        raise InvalidInput("period", f"{period!r} is not a period: use YYYY-MM (a month) or YYYY-Qn (a quarter)")
+        raise InvalidInput("period", f"{period!r} 不是有效的考核期间：应为 YYYY-MM（月度）或 YYYY-Qn（季度）")
     last = first + count
     end = date(year + 1, 1, 1) if last > 12 else date(year, last, 1)
     zone = get_settings().zone
@@ -130,7 +130,7 @@ def _grade(score: float | None, thresholds: dict[str, float]) -> str | None:
 def scores(session: Session, period: str, by: str = "unit") -> list[dict[str, Any]]:
     """Scores of every unit / window / person with cases, cards or ratings in the period, ranked."""
     if by not in BY:
-        raise InvalidInput("by", f"{by!r}: score by unit, window or person")
+        raise InvalidInput("by", f"{by!r} 无效：可按 unit（单位）、window（窗口）或 person（个人）计分")
     start, end = period_bounds(period)
     config = scoring_config()
     weights, deductions = config["weights"], config["deductions"]

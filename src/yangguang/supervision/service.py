@@ -11,7 +11,9 @@ rectification escalates. Cards are permanent records." States::
     close_card (supervisor): any state but closed ──▶ closed
 
 Who may act: the unit head of the card's unit or a supervisor acknowledges; the unit (its head or
-the responsible person) reports; only a supervisor (纪检监察) reviews, closes or issues a card by hand.
+the responsible person) reports, with evidence files (整改证明材料: PDF, JPEG, PNG or DOCX of at most
+5 MB, the type judged by the content's magic bytes); only a supervisor (纪检监察) reviews, closes or
+issues a card by hand.
 A rejected report sends the card back with its rectification clock still running (if it is already
 past due, the next sweep escalates). Every change writes an audit entry on the card; the card's
 timeline is its audit history. Functions take a session and never commit.
@@ -19,10 +21,14 @@ timeline is its audit history. Functions take a session and never commit.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import uuid
+import zipfile
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,10 +38,15 @@ from yangguang.core.clocks import Obligation, ObligationState
 from yangguang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from yangguang.core.org import Person, Role, Unit, get_person, get_unit, require_role
 from yangguang.supervision import engine
-from yangguang.supervision.models import CARD_STATE_LABELS, Card, CardState, Rectification
+from yangguang.supervision.models import CARD_STATE_LABELS, Card, CardState, Evidence, Rectification
 from yangguang.supervision.registry import CATEGORIES, LEVEL_LABELS, Level
 
 OPEN_FOR_REPORT = (CardState.ISSUED, CardState.ACKNOWLEDGED, CardState.RECTIFYING)
+MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+EVIDENCE_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG", DOCX: "DOCX"}
+UNSPECIFIC_TYPES = ("", "application/octet-stream")  # what a client declares when it does not know
+TYPE_ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "application/x-pdf": "application/pdf"}
 
 
 def get_card(session: Session, card: Card | str | int, field: str = "card") -> Card:
@@ -44,7 +55,7 @@ def get_card(session: Session, card: Card | str | int, field: str = "card") -> C
     found = session.get(Card, card) if isinstance(card, int) else \
         session.scalar(select(Card).where(Card.number == str(card).strip()))
     if found is None:
-        raise NotFound(field, f"unknown card {card!r}")
+        raise NotFound(field, f"监察牌 {card!r} 不存在")
     return found
 
 
@@ -54,8 +65,8 @@ def _now(at: datetime | None) -> datetime:
 
 def _state(card: Card, allowed: tuple[CardState, ...], action: str) -> None:
     if card.state not in allowed:
-        raise Conflict("card", f"card {card.number} is {CARD_STATE_LABELS[CardState(card.state)]}; "
-                               f"it cannot be {action} now")
+        raise Conflict("card", f"监察牌 {card.number} 当前状态为「{CARD_STATE_LABELS[CardState(card.state)]}」，"
+                               f"不能{action}")
 
 
 def _rectification_obligation(session: Session, card: Card) -> Obligation | None:
@@ -74,7 +85,7 @@ def _tell_unit(session: Session, card: Card, subject: str, body: str, at: dateti
         if person.id not in seen:
             seen.add(person.id)
             notify.notify_person(session, person, subject=subject, body=body, ref=f"card:{card.id}",
-                                 link=f"/supervision/cards/{card.number}", at=at, external=False)
+                                 link=f"/staff/cards/{quote(card.number, safe='')}", at=at, external=False)
 
 
 def acknowledge(session: Session, card: Card | str | int, *, actor: str, at: datetime | None = None,
@@ -82,33 +93,120 @@ def acknowledge(session: Session, card: Card | str | int, *, actor: str, at: dat
     """签收: the unit head of the card's unit, or a supervisor."""
     card, person, at = get_card(session, card), get_person(session, actor), _now(at)
     if not (person.has_role(Role.SUPERVISOR) or (person.has_role(Role.UNIT_HEAD) and person.unit_id == card.unit_id)):
-        raise Forbidden("actor", f"{person.label} is neither the head of the card's unit nor a supervisor")
-    _state(card, (CardState.ISSUED,), "acknowledged")
+        raise Forbidden("actor", f"{person.label} 既不是该卡责任单位的负责人，也不是纪检监察人员")
+    _state(card, (CardState.ISSUED,), "签收")
     card.state, card.acknowledged_at = CardState.ACKNOWLEDGED, at
     audit.record(session, actor=person.login, action="card.acknowledge", entity="card", entity_id=card.id,
                  data={"note": note}, at=at)
     return card
 
 
-def submit_rectification(session: Session, card: Card | str | int, *, actor: str, text: str,
-                         evidence: list[str] | None = None, at: datetime | None = None) -> Rectification:
-    """报送整改情况: by the unit (its head or the card's responsible person)."""
-    card, person, at = get_card(session, card), get_person(session, actor), _now(at)
+def _may_report(person: Person, card: Card) -> None:
     if not (person.id == card.person_id or (person.has_role(Role.UNIT_HEAD) and person.unit_id == card.unit_id)):
-        raise Forbidden("actor", f"{person.label} is neither the head of the card's unit nor its responsible person")
+        raise Forbidden("actor", f"{person.label} 既不是该卡责任单位的负责人，也不是该卡的责任人")
+
+
+def _open_for_report(card: Card, action: str) -> None:
     if card.rectification_obligation_id is None:
-        raise Conflict("card", f"card {card.number} demands no rectification of its own")
-    _state(card, OPEN_FOR_REPORT, "reported as rectified")
+        raise Conflict("card", f"监察牌 {card.number} 本身不要求整改")
+    _state(card, OPEN_FOR_REPORT, action)
+
+
+def sniff_type(content: bytes) -> str | None:
+    """The evidence type ``content`` really is, by its magic bytes (a DOCX is a ZIP archive holding a
+    Word document part); None for anything else."""
+    if content.startswith(b"%PDF-"):
+        return "application/pdf"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if content.startswith(b"PK\x03\x04"):
+        try:  # only the central directory is read: nothing is decompressed
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                names = set(archive.namelist())
+        except Exception:  # any archive that cannot be read is not a DOCX
+            return None
+        if {"[Content_Types].xml", "word/document.xml"} <= names:
+            return DOCX
+    return None
+
+
+def _evidence_name(filename: str) -> str:
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    if not name:
+        raise InvalidInput("file", "文件没有名称")
+    if len(name) > 200:
+        raise InvalidInput("file", "文件名超过 200 个字符")
+    return name
+
+
+def add_evidence(session: Session, card: Card | str | int, *, actor: str, filename: str, content: bytes,
+                 declared_type: str | None = None, at: datetime | None = None) -> Evidence:
+    """整改证明材料: a file for the card's next rectification report, by whoever may report it. The
+    type is judged by the content; a declared type that says otherwise is refused."""
+    card, person, at = get_card(session, card), get_person(session, actor), _now(at)
+    _may_report(person, card)
+    _open_for_report(card, "上传整改证明材料")
+    name = _evidence_name(filename)
+    if not content:
+        raise InvalidInput("file", f"文件 {name} 是空的")
+    if len(content) > MAX_EVIDENCE_BYTES:
+        raise InvalidInput("file", f"文件 {name} 超过 {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB")
+    detected = sniff_type(content)
+    if detected is None:
+        raise InvalidInput("file", f"文件 {name} 不是 PDF、JPEG、PNG 或 DOCX 文件")
+    declared = (declared_type or "").split(";", 1)[0].strip().lower()
+    declared = TYPE_ALIASES.get(declared, declared)
+    if declared not in UNSPECIFIC_TYPES and declared != detected:
+        raise InvalidInput("file", f"文件 {name} 声明为 {declared}，但内容是 {EVIDENCE_TYPES[detected]}")
+    evidence = Evidence(card_id=card.id, filename=name, content_type=detected, size=len(content),
+                        sha256=hashlib.sha256(content).hexdigest(), content=content, uploaded_at=at,
+                        uploaded_by=person.login)
+    session.add(evidence)
+    session.flush()
+    audit.record(session, actor=person.login, action="card.evidence_add", entity="card", entity_id=card.id,
+                 data={"evidence_id": evidence.id, "filename": name, "content_type": detected, "size": evidence.size,
+                       "sha256": evidence.sha256}, at=at)
+    return evidence
+
+
+def _unreported_evidence(session: Session, card: Card, ids: list[int]) -> list[Evidence]:
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    found = {e.id: e for e in session.scalars(select(Evidence).where(
+        Evidence.id.in_(wanted), Evidence.card_id == card.id, Evidence.rectification_id.is_(None)))}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise InvalidInput("evidence_files", f"监察牌 {card.number} 没有待报送的证明材料 "
+                                             f"{', '.join(map(str, missing))}")
+    return [found[i] for i in wanted]
+
+
+def submit_rectification(session: Session, card: Card | str | int, *, actor: str, text: str,
+                         evidence: list[str] | None = None, evidence_files: list[int] | None = None,
+                         at: datetime | None = None) -> Rectification:
+    """报送整改情况: by the unit (its head or the card's responsible person). ``evidence`` names
+    documents in words; ``evidence_files`` are ids of files uploaded with :func:`add_evidence`."""
+    card, person, at = get_card(session, card), get_person(session, actor), _now(at)
+    _may_report(person, card)
+    _open_for_report(card, "报送整改情况")
     if not text or not text.strip():
-        raise InvalidInput("text", "the report must say what was rectified")
+        raise InvalidInput("text", "整改报告须写明整改情况")
+    files = _unreported_evidence(session, card, evidence_files or [])
     evidence = [str(e).strip() for e in (evidence or []) if str(e).strip()]
     report = Rectification(card_id=card.id, submitted_at=at, submitted_by=person.login, text=text.strip(),
                            evidence=evidence)
     session.add(report)
     card.state = CardState.RECTIFIED
     session.flush()
+    for file in files:
+        file.rectification_id = report.id
     audit.record(session, actor=person.login, action="card.rectification_submit", entity="card", entity_id=card.id,
-                 data={"rectification_id": report.id, "text": report.text, "evidence": evidence}, at=at)
+                 data={"rectification_id": report.id, "text": report.text, "evidence": evidence,
+                       "evidence_files": [f.id for f in files]}, at=at)
     return report
 
 
@@ -117,7 +215,7 @@ def _pending_report(session: Session, card: Card) -> Rectification:
                                                         Rectification.verdict.is_(None))
                             .order_by(Rectification.id.desc()).limit(1))
     if report is None:  # pragma: no cover - a rectified card always has its report
-        raise Conflict("card", f"card {card.number} has no report awaiting review")
+        raise Conflict("card", f"监察牌 {card.number} 没有待审核的整改报告")
     return report
 
 
@@ -131,7 +229,7 @@ def accept_rectification(session: Session, card: Card | str | int, *, actor: str
                          note: str = "") -> Card:
     """The supervisor accepts the report: the rectification order is done and the card closed."""
     card, person, at = get_card(session, card), _supervisor(session, actor), _now(at)
-    _state(card, (CardState.RECTIFIED,), "accepted")
+    _state(card, (CardState.RECTIFIED,), "审核通过整改")
     report = _pending_report(session, card)
     report.reviewed_by, report.reviewed_at, report.verdict, report.review_note = person.login, at, "accepted", note
     obligation = _rectification_obligation(session, card)
@@ -149,9 +247,9 @@ def reject_rectification(session: Session, card: Card | str | int, *, actor: str
                          at: datetime | None = None) -> Card:
     """The supervisor sends the report back; the rectification clock keeps running."""
     card, person, at = get_card(session, card), _supervisor(session, actor), _now(at)
-    _state(card, (CardState.RECTIFIED,), "rejected")
+    _state(card, (CardState.RECTIFIED,), "退回整改")
     if not note or not note.strip():
-        raise InvalidInput("note", "a rejected report needs the reason it is sent back")
+        raise InvalidInput("note", "退回整改须写明退回理由")
     report = _pending_report(session, card)
     report.reviewed_by, report.reviewed_at, report.verdict, report.review_note = person.login, at, "rejected", note
     card.state = CardState.RECTIFYING
@@ -173,9 +271,9 @@ def close_card(session: Session, card: Card | str | int, *, actor: str, note: st
     """The supervisor closes a card (a warning dealt with, a card issued in error); an open
     rectification order is cancelled. The card stays on record."""
     card, person, at = get_card(session, card), _supervisor(session, actor), _now(at)
-    _state(card, (CardState.ISSUED, CardState.ACKNOWLEDGED, CardState.RECTIFYING, CardState.RECTIFIED), "closed")
+    _state(card, (CardState.ISSUED, CardState.ACKNOWLEDGED, CardState.RECTIFYING, CardState.RECTIFIED), "办结")
     if not note or not note.strip():
-        raise InvalidInput("note", "closing a card needs a note")
+        raise InvalidInput("note", "办结监察牌须填写说明")
     obligation = _rectification_obligation(session, card)
     if obligation is not None and obligation.state == ObligationState.OPEN:
         clocks.close_obligation(session, obligation, at=at, actor=person.login, state=ObligationState.CANCELLED)
@@ -193,16 +291,18 @@ def issue_manual_card(session: Session, *, actor: str, level: str, unit: str | i
     try:
         level = Level(level)
     except ValueError as exc:
-        raise InvalidInput("level", f"unknown card level {level!r} (warning, yellow, red)") from exc
+        raise InvalidInput("level", f"未知的级别 {level!r}（warning 预警、yellow 黄牌、red 红牌）") from exc
     target = get_unit(session, unit, field="unit")
     responsible = get_person(session, person, field="person") if person is not None else None
+    if responsible is not None and responsible.unit_id != target.id:
+        raise InvalidInput("person", f"{responsible.label} 不是{target.name}的工作人员")
     if not reason or not reason.strip():
-        raise InvalidInput("reason", "a card needs its reason")
+        raise InvalidInput("reason", "须写明发牌事由")
     if category not in CATEGORIES:
-        raise InvalidInput("category", f"unknown category {category!r} ({'、'.join(CATEGORIES)})")
+        raise InvalidInput("category", f"未知的类别 {category!r}（{'、'.join(CATEGORIES)}）")
     obligation = session.get(Obligation, obligation_id) if obligation_id is not None else None
     if obligation_id is not None and obligation is None:
-        raise NotFound("obligation_id", f"unknown obligation {obligation_id}")
+        raise NotFound("obligation_id", f"受监察事项 {obligation_id} 不存在")
     subject, subject_id = (obligation.subject, obligation.subject_id) if obligation else ("unit", str(target.id))
     return engine.raise_card(
         session, rule_code="supervision.manual", rule_name=f"人工{LEVEL_LABELS[level]}", category=category,
@@ -224,11 +324,11 @@ def list_cards(session: Session, *, level: str | None = None, unit: str | int | 
     query = select(Card).order_by(Card.issued_at.desc(), Card.id.desc()).limit(limit)
     if level is not None:
         if level not in {lv.value for lv in Level}:
-            raise InvalidInput("level", f"unknown card level {level!r} (warning, yellow, red)")
+            raise InvalidInput("level", f"未知的级别 {level!r}（warning 预警、yellow 黄牌、red 红牌）")
         query = query.where(Card.level == level)
     if state is not None:
         if state not in {s.value for s in CardState}:
-            raise InvalidInput("state", f"unknown card state {state!r} ({', '.join(s.value for s in CardState)})")
+            raise InvalidInput("state", f"未知的状态 {state!r}（{', '.join(s.value for s in CardState)}）")
         query = query.where(Card.state == state)
     if unit is not None:
         query = query.where(Card.unit_id == get_unit(session, unit).id)
@@ -247,7 +347,8 @@ def card_dict(session: Session, card: Card) -> dict[str, Any]:
             "rule_code": card.rule_code, "rule_name": card.rule_name, "category": card.category,
             "reason": card.reason, "subject": card.subject, "subject_id": card.subject_id,
             "obligation_id": card.obligation_id, "unit": unit.code, "unit_name": unit.name,
-            "person": person.login if person else None, "issued_at": card.issued_at, "state": card.state,
+            "person": person.login if person else None, "person_name": person.name if person else None,
+            "issued_at": card.issued_at, "issued_by": card.issued_by, "state": card.state,
             "state_label": CARD_STATE_LABELS[CardState(card.state)],
             "escalated_from": escalated.number if escalated else None, "rectification_due": rect_due,
             "acknowledged_at": card.acknowledged_at, "closed_at": card.closed_at}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -99,7 +99,7 @@ def create_token(request: Request, body: TokenRequest, session: Db) -> TokenOut:
 
 
 @router.post("/api/v1/auth/tokens/{token_id}/revoke", status_code=204, tags=["auth"])
-def revoke(token_id: int, person: CurrentPerson, session: Db) -> Response:
+def revoke(token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], person: CurrentPerson, session: Db) -> Response:
     """Revoke a token (its holder or an administrator)."""
     revoke_token(session, token_id, actor=person, at=datetime.now(UTC))
     return Response(status_code=204)

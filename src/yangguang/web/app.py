@@ -20,6 +20,7 @@ from yangguang.web import errors
 ROUTERS = (
     "yangguang.web.account",
     "yangguang.approval.public",
+    "yangguang.approval.public_api",
     "yangguang.supervision.public",
     "yangguang.approval.api",
     "yangguang.approval.views",

@@ -53,7 +53,7 @@ async def check_csrf(request: Request) -> None:
         sent = (await request.form()).get(CSRF_FIELD)
     expected = request.session.get("csrf")
     if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
-        raise Forbidden(CSRF_FIELD, "missing or wrong CSRF token: reload the page and try again")
+        raise Forbidden(CSRF_FIELD, "表单校验码缺失或错误，请刷新页面后重试")
 
 
 async def _identify(request: Request, session: Session) -> Person | None:
@@ -61,7 +61,7 @@ async def _identify(request: Request, session: Session) -> Person | None:
     if header:
         scheme, _, value = header.partition(" ")
         if scheme.lower() != "bearer" or not value.strip():
-            raise Unauthenticated("authorization", "use 'Authorization: Bearer <token>'")
+            raise Unauthenticated("authorization", "请使用 'Authorization: Bearer <令牌>'")
         person = person_for_token(session, value.strip())
     else:
         person_id, expires = request.session.get("person_id"), request.session.get("expires", 0)
@@ -83,7 +83,7 @@ async def optional_person(request: Request, session: Db) -> Person | None:
 async def current_person(request: Request, session: Db) -> Person:
     person = await _identify(request, session)
     if person is None:
-        raise Unauthenticated("authorization", "log in (pages) or send a bearer token (API)")
+        raise Unauthenticated("authorization", "请先登录（页面）或提供访问令牌（API）")
     return person
 
 
@@ -97,7 +97,7 @@ def require_roles(*roles: Role):
 
     async def dependency(person: CurrentPerson) -> Person:
         if not any(person.has_role(role) for role in roles):
-            raise Forbidden("authorization", f"{person.label} lacks the role for this (needs: {wanted})")
+            raise Forbidden("authorization", f"{person.label} 无此操作权限（需要：{wanted}）")
         return person
 
     return dependency
