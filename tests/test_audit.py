@@ -36,7 +36,7 @@ def test_an_altered_entry_is_named(db_url, run_cli):
     tamper(db_url, update(AuditEntry).where(AuditEntry.seq == 3).values(data='{"n":99}'))
     result = run_cli("audit", "verify")
     assert result.code == 1
-    assert "entry 3" in result.err and "altered" in result.err
+    assert "entry 3" in result.err and "第 3 条记录已被改动" in result.err
 
 
 def test_a_removed_entry_is_named(db_url, run_cli):
@@ -71,7 +71,7 @@ def test_an_inserted_entry_is_named(db_url):
         session.get(AuditHead, 1).seq = 5
     with core_db.reading(db_url) as session:
         report = audit.verify(session)
-    assert not report.ok and report.first_bad_seq == 4 and "does not link" in report.problem
+    assert not report.ok and report.first_bad_seq == 4 and "第 4 条记录未链接到第 3 条" in report.problem
 
 
 def test_an_entry_rolls_back_with_its_change(db_url):

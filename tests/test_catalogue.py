@@ -26,7 +26,7 @@ from yangguang.approval.catalogue import (
 )
 from yangguang.approval.importers import ItemData, StepData, default_steps
 from yangguang.approval.models import Case, CaseMaterial, Item, ItemVersion
-from yangguang.core.audit import AuditEntry
+from yangguang.core.audit import AuditEntry, write_entries
 from yangguang.core.errors import InvalidInput, NotFound
 from yangguang.core.settings import reset_settings
 
@@ -197,6 +197,7 @@ def test_saving_the_same_data_makes_no_new_version(db, units):
     item = save_item(db, data, actor="tester", at=T0)
     assert item.version == 1 and len(item.steps) == 4
     assert save_item(db, data.model_copy(update={"unit": "SCJ"}), actor="tester", at=T1).version == 1
+    write_entries(db)  # audit entries are written at commit; read them back within the transaction
     assert count(db, ItemVersion) == 1 and count(db, AuditEntry) == 1
     assert save_item(db, data.model_copy(update={"faq": "新问题"}), actor="tester", at=T1, note="补充").version == 2
 
@@ -490,7 +491,7 @@ def test_cli_errors_exit_2(db, units, run_cli, tmp_path):
 
     for args, message in [(("show", "NOPE"), "error: item: 事项 'NOPE' 不存在"),
                           (("history", "NOPE"), "error: item: 事项 'NOPE' 不存在"),
-                          (("list", "--unit", "NOPE"), "error: unit: unknown department"),
+                          (("list", "--unit", "NOPE"), "error: unit: 部门 'NOPE' 不存在"),
                           (("import", str(tmp_path / "none.csv")), "error: file:"),
                           (("export", str(tmp_path / "x.pdf")), "error: file: 不支持的文件格式"),
                           (("export", str(tmp_path / "x.csv"), "--format", "ods"), "error: format:")]:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import at, make_unit
-from yangguang.core.audit import AuditEntry
+from yangguang.core.audit import AuditEntry, write_entries
 from yangguang.core.calendar import get_calendar
 from yangguang.core.calendar_file import load_calendar, parse_calendar_file
 from yangguang.core.clocks import (
@@ -150,6 +150,7 @@ def test_close_obligation_stops_every_clock_and_audits(db, obligation):
                 actor="t")
     close_obligation(db, obligation, at=at("2026-03-03 10:00"), actor="t")
     assert all(c.state == ClockState.STOPPED and c.used == 1 for c in obligation.clocks)
+    write_entries(db)  # entries are written at commit; read back within the transaction
     actions = db.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)).all()
     assert actions.count("clock.stop") == 2 and actions[-1] == "obligation.done"
 

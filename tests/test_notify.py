@@ -163,7 +163,7 @@ def test_an_unreachable_server_fails_once_and_the_rest_waits(db, db_url, monkeyp
     db.commit()
     assert notify.deliver_pending(db_url) == {"attempted": 2, "sent": 0, "failed": 2, "skipped": 1}
     rows = _outbox(db_url)
-    assert "no SMS gateway configured" in rows[0].last_error and "Connection refused" in rows[1].last_error
+    assert "未配置短信网关" in rows[0].last_error and "Connection refused" in rows[1].last_error
     assert (rows[2].state, rows[2].attempts) == ("pending", 0)
 
 

@@ -136,7 +136,7 @@ def test_pages_units_and_windows(page_client, db_url):
     assert admin.post("/staff/admin/units/ZJJ/active", data={"active": "false"}).status_code == 303
     assert _unit(db_url, "ZJJ").active is False
     refused = admin.post("/staff/admin/units/SCJ/active", data={"active": "false"})
-    assert refused.status_code == 409 and "active staff" in refused.text
+    assert refused.status_code == 409 and "名在岗人员，请先将其调离或停用" in refused.text
     assert admin.post("/staff/admin/windows", data={"number": "C01", "name": "收费窗口", "unit": "SCJ"}
                       ).status_code == 303
     assert admin.post("/staff/admin/windows/C01", data={"name": "综合收费窗口", "unit": "SWJ"}).status_code == 303

@@ -214,7 +214,7 @@ def test_page_shows_the_error_and_keeps_the_form(page_client, db_url):
     assert response.status_code == 422 and 'data-field="mobile"' in response.text
     assert 'value="wang5"' in response.text  # what was typed is still there
     refused = admin.post("/staff/admin/users/admin1/active", data={"active": "false"})
-    assert refused.status_code == 409 and "cannot deactivate your own account" in refused.text
+    assert refused.status_code == 409 and "不能停用本人的账号" in refused.text
     assert audit_count(db_url) == before
 
 

@@ -2,17 +2,20 @@
 
 Every state change calls :func:`record` inside the transaction that makes the change, so the entry
 and the change commit or roll back together. Entry *n* stores the SHA-256 of its own content and of
-entry *n-1*'s hash; a single-row head holds the newest sequence number and hash. The head row is
-locked for update from a transaction's first entry to its end, which serialises writers on PostgreSQL
-(SQLite serialises writers anyway). :func:`verify` walks the chain and names the first broken link: an
-altered entry (its hash no longer matches its content), a removed one (a gap in the sequence, or
-the head pointing past the end) or an inserted one (a link that does not point at its predecessor).
+entry *n-1*'s hash; a single-row head holds the newest sequence number and hash. :func:`verify` walks
+the chain and names the first broken link: an altered entry (its hash no longer matches its content), a
+removed one (a gap in the sequence, or the head pointing past the end) or an inserted one (a link that
+does not point at its predecessor).
 
-Entries are written together when the session flushes, at the latest when the transaction commits:
-one multi-row INSERT and one update of the head per flush. So an entry may name a row that is not
-flushed yet — ``entity_id``, or a value of ``data``, given as the mapped object itself is written as
-that row's primary key, which the same flush assigns. The entries of a rolled-back transaction or
-savepoint go with it.
+Entries are kept in memory and written when the transaction commits (after its last flush): the head
+row is locked for update, the entries get the next sequence numbers in one multi-row INSERT, the head
+moves, the transaction commits. Holding the head only from then to the commit keeps writers queued
+there for the shortest time (PostgreSQL; SQLite serialises writers anyway), numbers entries in commit
+order, and cannot deadlock: a writer has taken every row lock of its change before it waits for the
+head. An entry may name a row that is not flushed yet — ``entity_id``, or a value of ``data``, given
+as the mapped object itself is written as that row's primary key. :func:`write_entries` writes them
+earlier for a caller that must read them back in the same transaction. The entries of a rolled-back
+transaction or savepoint go with it.
 """
 
 from __future__ import annotations
@@ -109,7 +112,7 @@ class _Trail:
 
     entries: list[_Recorded] = field(default_factory=list)
     written: int = 0
-    head: _Head | None = None  # locked at the first entry, advanced by each write
+    head: _Head | None = None  # locked when entries are first written, advanced by each write
     savepoints: dict[SessionTransaction, tuple[int, int]] = field(default_factory=dict)  # (entries, written)
 
 
@@ -132,18 +135,16 @@ def _row_key(value: object) -> object:
 
 def record(session: Session, *, actor: str, action: str, entity: str, entity_id: object,
            data: dict[str, Any] | None = None, at: datetime | None = None) -> None:
-    """Append one entry to the chain in the caller's transaction (written at the next flush)."""
+    """Append one entry to the chain in the caller's transaction (written when it commits)."""
     data = data or {}
     names_rows = any(isinstance(v, Base) for v in data.values())  # else the text is final now
     trail = _trail(session)
-    _locked_head(session, trail)
     trail.entries.append(_Recorded((at or datetime.now(UTC)).astimezone(UTC), actor, action, entity, entity_id,
                                    data if names_rows else canonical(data)))
 
 
 def _locked_head(session: Session, trail: _Trail) -> _Head:
-    """The head, locked at the transaction's first entry: writers queue there, before they lock the rows
-    their flushes change (a later lock could deadlock with a long writer such as the sweep)."""
+    """The head, locked for the rest of the transaction when its entries are first written."""
     if trail.head is None:
         row = session.connection().execute(_LOCK_HEAD).first()
         trail.head = _Head(row.seq, row.hash, True) if row else _Head(0, GENESIS, False)
@@ -151,8 +152,8 @@ def _locked_head(session: Session, trail: _Trail) -> _Head:
 
 
 def write_entries(session: Session) -> None:
-    """Flush the session and write the entries recorded so far (flushes and commits do it by themselves)."""
-    session.flush()  # writes the entries when there was anything else to flush
+    """Flush the session and write the entries recorded so far (a commit does it by itself)."""
+    session.flush()
     _write(session)
 
 
@@ -179,11 +180,6 @@ def _write(session: Session) -> None:
         connection.execute(_INSERT_HEAD, {"id": 1, "seq": seq, "hash": prev})
     head.seq, head.hash, head.stored = seq, prev, True
     trail.written = len(trail.entries)
-
-
-@event.listens_for(Session, "after_flush_postexec")  # new rows have their identity by then
-def _write_after_flush(session: Session, _context) -> None:
-    _write(session)
 
 
 @event.listens_for(Session, "before_commit")
@@ -250,21 +246,21 @@ def verify(session: Session) -> ChainReport:
         count += 1
         if entry.seq != expected_seq:
             return ChainReport(False, count, expected_seq,
-                               f"entry {expected_seq} is missing (next present entry is {entry.seq})")
+                               f"第 {expected_seq} 条记录缺失（其后现存的下一条为第 {entry.seq} 条）")
         if entry.prev_hash != expected_prev:
             return ChainReport(False, count, entry.seq,
-                               f"entry {entry.seq} does not link to entry {entry.seq - 1} (inserted or re-chained)")
+                               f"第 {entry.seq} 条记录未链接到第 {entry.seq - 1} 条（有记录被插入或被重新串链）")
         digest = entry_hash(entry.seq, entry.at, entry.actor, entry.action, entry.entity, entry.entity_id,
                             entry.data, entry.prev_hash)
         if digest != entry.hash:
-            return ChainReport(False, count, entry.seq, f"entry {entry.seq} was altered (its hash does not match)")
+            return ChainReport(False, count, entry.seq, f"第 {entry.seq} 条记录已被改动（哈希值与内容不符）")
         expected_prev, expected_seq = entry.hash, expected_seq + 1
     head = session.get(AuditHead, 1)
     last_seq = expected_seq - 1
     if head is not None and (head.seq != last_seq or head.hash != expected_prev):
         return ChainReport(False, count, last_seq + 1 if head.seq > last_seq else head.seq,
-                           f"the chain head expects entry {head.seq} but the trail ends at entry {last_seq}"
-                           " (entries were removed from the end, or the head was altered)")
+                           f"链头指向第 {head.seq} 条记录，但审计记录止于第 {last_seq} 条"
+                           "（末尾的记录被删除，或链头被改动）")
     return ChainReport(True, count)
 
 

@@ -111,17 +111,17 @@ def enqueue(session: Session, *, channel: str, recipient: str | int, subject: st
     try:
         channel = Channel(channel)
     except ValueError as exc:
-        raise InvalidInput("channel", f"unknown notification channel {channel!r} (email, sms, inbox)") from exc
+        raise InvalidInput("channel", f"{channel!r} 不是通知渠道（email 电子邮件、sms 短信、inbox 站内消息）") from exc
     recipient = str(recipient).strip()
     if not recipient:
-        raise InvalidInput("recipient", "a notification needs a recipient")
+        raise InvalidInput("recipient", "通知须有接收人")
     at = at or datetime.now(UTC)
     row = Notification(channel=channel, recipient=recipient, person_id=person_id, unit_id=unit_id,
                        subject=subject[:300], body=body, ref=ref, state=NotificationState.PENDING, attempts=0,
                        created_at=at, next_attempt_at=at)
     if channel == Channel.INBOX:
         if not recipient.isdigit():
-            raise InvalidInput("recipient", "an inbox message is addressed to a person id")
+            raise InvalidInput("recipient", "站内消息的接收人应为人员编号")
         row.person_id = int(recipient)
         session.add(InboxMessage(person_id=int(recipient), title=subject[:300], body=body, ref=ref, link=link,
                                  created_at=at))
@@ -161,13 +161,13 @@ def notify_unit(session: Session, unit: Unit, *, subject: str, body: str, sms_te
 def enqueue_test_message(session: Session, person: Person, channel: str, *, at: datetime) -> Notification:
     """A test email or SMS to ``person`` (an administrator checking the channel settings)."""
     if channel not in (Channel.EMAIL, Channel.SMS):
-        raise InvalidInput("channel", "a test message goes by email or sms")
+        raise InvalidInput("channel", "测试消息只能通过电子邮件（email）或短信（sms）发送")
     recipient = person.email if channel == Channel.EMAIL else person.mobile
     if not recipient:
-        field = "email" if channel == Channel.EMAIL else "mobile"
-        raise Conflict(field, f"{person.label} has no {field} to send a test message to")
+        field, label = ("email", "电子邮箱") if channel == Channel.EMAIL else ("mobile", "手机号码")
+        raise Conflict(field, f"{person.label} 未登记{label}，无法发送测试消息")
     if not channel_config(session).enabled(channel):
-        raise Conflict("channel", f"the {channel} channel is switched off: switch it on first")
+        raise Conflict("channel", f"{CHANNEL_LABELS[channel]}渠道已关闭，请先开启")
     row = enqueue(session, channel=channel, recipient=recipient, person_id=person.id, at=at,
                   subject="【阳光政务】通知渠道测试", ref=f"{TEST_REF}:{person.login}",
                   body=f"{person.name}：\n\n这是一条测试消息，说明阳光政务平台的{CHANNEL_LABELS[channel]}设置可以正常发送。")
@@ -181,7 +181,7 @@ def mark_read(session: Session, message_id: int, *, person_id: int, at: datetime
     """A person reads one of their own inbox messages."""
     message = session.get(InboxMessage, message_id)
     if message is None or message.person_id != person_id:
-        raise InvalidInput("message", f"no message {message_id} in this inbox")
+        raise InvalidInput("message", f"本人的站内消息中没有编号为 {message_id} 的消息")
     if message.read_at is None:
         message.read_at = at or datetime.now(UTC)
     return message
@@ -217,7 +217,7 @@ class _Mailer:
             try:
                 smtp = smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=self.timeout)
             except (OSError, smtplib.SMTPException) as exc:
-                raise ChannelDown(f"cannot reach the mail server {where}: {exc}") from exc
+                raise ChannelDown(f"无法连接邮件服务器 {where}：{exc}") from exc
             try:
                 if self.settings.smtp_starttls:
                     smtp.starttls()
@@ -245,7 +245,7 @@ class _Mailer:
 def send_sms(settings: ChannelConfig, mobile: str, text: str, timeout: float) -> None:
     """POST ``{"mobile", "text"}`` as JSON to the SMS gateway; any non-2xx answer is an error."""
     if not settings.sms_gateway_url:
-        raise ChannelDown("no SMS gateway configured (YANGGUANG_SMS_GATEWAY_URL or the channel settings)")
+        raise ChannelDown("未配置短信网关（YANGGUANG_SMS_GATEWAY_URL 或通知渠道设置）")
     headers = {"Content-Type": "application/json; charset=utf-8"}
     if settings.sms_gateway_token:
         headers["Authorization"] = f"Bearer {settings.sms_gateway_token}"
@@ -256,9 +256,9 @@ def send_sms(settings: ChannelConfig, mobile: str, text: str, timeout: float) ->
             response.read()
     except urllib.error.HTTPError as exc:
         detail = exc.read(500).decode("utf-8", "replace").strip()
-        raise RuntimeError(f"SMS gateway answered HTTP {exc.code}: {detail or exc.reason}") from exc
+        raise RuntimeError(f"短信网关返回 HTTP {exc.code}：{detail or exc.reason}") from exc
     except (urllib.error.URLError, OSError) as exc:
-        raise ChannelDown(f"cannot reach the SMS gateway: {getattr(exc, 'reason', exc)}") from exc
+        raise ChannelDown(f"无法连接短信网关：{getattr(exc, 'reason', exc)}") from exc
 
 
 SessionSource = str | Callable[[], AbstractContextManager[Session]] | None
@@ -334,7 +334,7 @@ def deliver_pending(source: SessionSource = None, limit: int | None = None, *, n
                 elif row.channel == Channel.SMS:
                     send_sms(settings, row.recipient, row.body[: int(config["sms_max_chars"])], timeout)
                 else:
-                    raise RuntimeError(f"channel {row.channel} is not sent from the outbox")
+                    raise RuntimeError(f"{row.channel} 渠道的消息不经发件队列发送")
             except (OSError, smtplib.SMTPException, RuntimeError, ValueError) as exc:
                 error = f"{type(exc).__name__}: {exc}"[:2000]
                 if isinstance(exc, ChannelDown):

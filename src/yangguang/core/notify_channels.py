@@ -83,27 +83,27 @@ def channel_config(session: Session) -> ChannelConfig:
 def _text(name: str, value: Any, max_length: int, pattern: re.Pattern | None = None,
           empty: bool = False) -> str:
     if not isinstance(value, str):
-        raise InvalidInput(name, "a text")
+        raise InvalidInput(name, "应为文本")
     if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise InvalidInput(name, "control characters are not allowed")
+        raise InvalidInput(name, "不能包含控制字符")
     value = value.strip()
     if not value and not empty:
-        raise InvalidInput(name, "must not be empty (null returns the field to the environment's value)")
+        raise InvalidInput(name, "不能为空（设为 null 可恢复为环境变量中的值）")
     if len(value) > max_length:
-        raise InvalidInput(name, f"at most {max_length} characters")
+        raise InvalidInput(name, f"不能超过 {max_length} 个字符")
     if value and pattern is not None and not pattern.match(value):
-        raise InvalidInput(name, f"{value[:60]!r} is not a valid value")
+        raise InvalidInput(name, f"{value[:60]!r} 不是有效的值")
     return value
 
 
 def _checked(name: str, value: Any) -> Any:
     if name in ("smtp_starttls", "email_enabled", "sms_enabled"):
         if not isinstance(value, bool):
-            raise InvalidInput(name, "true or false")
+            raise InvalidInput(name, "应为 true 或 false")
         return value
     if name == "smtp_port":
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
-            raise InvalidInput(name, "a port number from 1 to 65535")
+            raise InvalidInput(name, "端口号应在 1 至 65535 之间")
         return value
     checks = {"smtp_host": (253, _HOST, False), "smtp_user": (200, None, True), "smtp_password": (200, None, True),
               "mail_from": (200, _ADDRESS, False), "sms_gateway_url": (500, _URL, False),
@@ -117,9 +117,9 @@ def set_channel_settings(session: Session, changes: dict[str, Any], *, actor: st
     Everything is checked before anything is written."""
     unknown = sorted(set(changes) - set(FIELDS))
     if unknown:
-        raise InvalidInput(unknown[0], f"not a channel setting (settings: {', '.join(FIELDS)})")
+        raise InvalidInput(unknown[0], f"不是通知渠道设置项（设置项：{'、'.join(FIELDS)}）")
     if not changes:
-        raise InvalidInput("body", "nothing to change")
+        raise InvalidInput("body", "没有要修改的设置")
     wanted = {name: None if value is None else _checked(name, value) for name, value in changes.items()}
     rows = {row.name: row for row in session.scalars(select(ChannelSetting).where(ChannelSetting.name.in_(wanted)))}
     before = channel_config(session)

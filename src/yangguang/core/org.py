@@ -94,7 +94,7 @@ def get_unit(session: Session, code_or_id: str | int, field: str = "unit") -> Un
     else:
         unit = session.scalar(select(Unit).where((Unit.code == code_or_id) | (Unit.name == code_or_id)))
     if unit is None:
-        raise NotFound(field, f"unknown department {code_or_id!r}")
+        raise NotFound(field, f"部门 {code_or_id!r} 不存在")
     return unit
 
 
@@ -107,31 +107,31 @@ def get_person(session: Session, login_or_id: str | int, field: str = "actor") -
     else:
         person = session.scalar(_PERSON_BY_LOGIN, {"login": login_or_id})
     if person is None or not person.active:
-        raise NotFound(field, f"unknown or inactive person {login_or_id!r}")
+        raise NotFound(field, f"人员 {login_or_id!r} 不存在或已停用")
     return person
 
 
 def get_window(session: Session, number: str, field: str = "window") -> Window:
     window = session.scalar(select(Window).where(Window.number == number))
     if window is None:
-        raise NotFound(field, f"unknown window {number!r}")
+        raise NotFound(field, f"窗口 {number!r} 不存在")
     return window
 
 
 def require_role(person: Person, *roles: Role, field: str = "actor") -> None:
     if not any(person.has_role(r) for r in roles):
         wanted = "、".join(ROLE_LABELS[r] for r in roles)
-        raise Forbidden(field, f"{person.label} lacks the authority for this action (needs: {wanted})")
+        raise Forbidden(field, f"{person.label} 无此操作权限（需要：{wanted}）")
 
 
 # -- changes (audited) ------------------------------------------------------------------------------
 def add_unit(session: Session, *, code: str, name: str, actor: str, at: datetime, credit_code: str | None = None,
              email: str | None = None, mobile: str | None = None, region: str = "") -> Unit:
     if not code.strip() or not name.strip():
-        raise InvalidInput("code" if not code.strip() else "name", "a department needs a code and a name")
+        raise InvalidInput("code" if not code.strip() else "name", "部门须有代码和名称")
     check_credit_code(credit_code)
     if session.scalar(select(Unit.id).where((Unit.code == code) | (Unit.name == name))):
-        raise Conflict("code", f"a department with code {code!r} or name {name!r} exists")
+        raise Conflict("code", f"代码为 {code!r} 或名称为 {name!r} 的部门已存在")
     unit = Unit(code=code, name=name, credit_code=credit_code, email=email, mobile=mobile, region=region)
     session.add(unit)
     session.flush()
@@ -143,7 +143,7 @@ def add_unit(session: Session, *, code: str, name: str, actor: str, at: datetime
 def add_window(session: Session, *, number: str, name: str, unit: Unit, actor: str, at: datetime) -> Window:
     _check_unit_value(unit)
     if session.scalar(select(Window.id).where(Window.number == number)):
-        raise Conflict("number", f"window {number!r} exists")
+        raise Conflict("number", f"窗口 {number!r} 已存在")
     window = Window(number=number, name=name, unit_id=unit.id)
     session.add(window)
     session.flush()
@@ -156,10 +156,10 @@ def add_person(session: Session, *, login: str, name: str, unit: Unit, roles: li
                window: Window | None = None, email: str | None = None, mobile: str | None = None) -> Person:
     unknown = [r for r in roles if r not in {role.value for role in Role}]
     if unknown:
-        raise InvalidInput("roles", f"unknown role(s) {', '.join(unknown)}")
+        raise InvalidInput("roles", f"未知的角色：{'、'.join(unknown)}")
     _check_unit_value(unit)
     if session.scalar(select(Person.id).where(Person.login == login)):
-        raise Conflict("login", f"login {login!r} is taken")
+        raise Conflict("login", f"账号 {login!r} 已被使用")
     person = Person(login=login, name=name, unit_id=unit.id, roles=list(roles), email=email, mobile=mobile,
                     window_id=window.id if window else None)
     session.add(person)
@@ -182,14 +182,14 @@ WINDOW_FIELDS = ("name", "unit")
 def credit_code_problem(code: str) -> str | None:
     """Why ``code`` is not a valid unified social credit code [GB 32100-2015], or None."""
     if len(code) != 18:
-        return f"a unified social credit code has 18 characters, {code!r} has {len(code)}"
+        return f"统一社会信用代码应为 18 位，{code!r} 为 {len(code)} 位"
     wrong = sorted({c for c in code if c not in CREDIT_CODE_CHARS})
     if wrong:
-        return f"{''.join(wrong)!r} cannot appear in a unified social credit code (GB 32100-2015)"
+        return f"统一社会信用代码中不能出现 {''.join(wrong)!r}（GB 32100-2015）"
     total = sum(CREDIT_CODE_CHARS.index(c) * w for c, w in zip(code[:17], _CREDIT_CODE_WEIGHTS, strict=True))
     expected = CREDIT_CODE_CHARS[(31 - total % 31) % 31]
     if code[17] != expected:
-        return f"the check character of {code} should be {expected} (GB 32100-2015)"
+        return f"统一社会信用代码 {code} 的校验码应为 {expected}（GB 32100-2015）"
     return None
 
 
@@ -206,7 +206,7 @@ def find_person(session: Session, login: str, field: str = "login") -> Person:
     """A person by login, active or not (administrators manage both)."""
     person = session.scalar(_PERSON_BY_LOGIN, {"login": login})
     if person is None:
-        raise NotFound(field, f"unknown person {login!r}")
+        raise NotFound(field, f"人员 {login!r} 不存在")
     return person
 
 
@@ -214,17 +214,17 @@ def _text(value: object, field: str, max_length: int, *, optional: bool) -> str 
     if value is None and optional:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(field, "must not be empty")
+        raise InvalidInput(field, "不能为空")
     value = value.strip()
     if len(value) > max_length:
-        raise InvalidInput(field, f"at most {max_length} characters")
+        raise InvalidInput(field, f"不能超过 {max_length} 个字符")
     return value
 
 
 def _check_fields(changes: dict[str, object], allowed: tuple[str, ...]) -> None:
     unknown = sorted(set(changes) - set(allowed))
     if unknown:
-        raise InvalidInput(unknown[0], f"cannot be changed here (changeable: {', '.join(allowed)})")
+        raise InvalidInput(unknown[0], f"此处不能修改该字段（可修改：{'、'.join(allowed)}）")
 
 
 def _show(value: object) -> object:
@@ -244,9 +244,9 @@ def _diff(current: dict[str, object], wanted: dict[str, object]) -> dict[str, li
 
 def _check_unit_value(value: object) -> Unit:
     if not isinstance(value, Unit):
-        raise InvalidInput("unit", "a department is required")
+        raise InvalidInput("unit", "须指定部门")
     if value.active is False:  # None: a new row whose default is applied at flush
-        raise Conflict("unit", f"department {value.code} is deactivated")
+        raise Conflict("unit", f"部门 {value.code} 已停用")
     return value
 
 
@@ -264,7 +264,7 @@ def update_person(session: Session, person: Person, changes: dict[str, object], 
     if "unit" in wanted:
         _check_unit_value(wanted["unit"])
     if wanted.get("window") is not None and not isinstance(wanted["window"], Window):
-        raise InvalidInput("window", "a window or none")
+        raise InvalidInput("window", "应为窗口或留空")
     window = session.get(Window, person.window_id) if person.window_id else None
     current = {"name": person.name, "unit": person.unit, "window": window, "email": person.email,
                "mobile": person.mobile}
@@ -287,7 +287,7 @@ def check_roles(roles: list[str]) -> list[str]:
     """Known roles, each once, in the order of :class:`Role`."""
     unknown = [r for r in roles if r not in {role.value for role in Role}]
     if unknown:
-        raise InvalidInput("roles", f"unknown role(s) {', '.join(unknown)}")
+        raise InvalidInput("roles", f"未知的角色：{'、'.join(unknown)}")
     return [role.value for role in Role if role.value in roles]
 
 
@@ -296,7 +296,7 @@ def set_roles(session: Session, person: Person, roles: list[str], *, actor: str,
     (nobody could give it back if they were the last one)."""
     roles = check_roles(roles)
     if person.login == actor and Role.ADMIN.value in person.roles and Role.ADMIN.value not in roles:
-        raise Conflict("roles", "you cannot remove your own administrator role; ask another administrator")
+        raise Conflict("roles", "不能取消本人的系统管理员角色，请由其他系统管理员操作")
     if roles == check_roles(person.roles):
         return roles
     before = list(person.roles)
@@ -309,7 +309,7 @@ def set_roles(session: Session, person: Person, roles: list[str], *, actor: str,
 def set_person_active(session: Session, person: Person, active: bool, *, actor: str, at: datetime) -> None:
     """Deactivate (no login, no token, no new work) or reactivate a person; never oneself."""
     if person.login == actor and not active:
-        raise Conflict("active", "you cannot deactivate your own account")
+        raise Conflict("active", "不能停用本人的账号")
     if person.active == active:
         return
     person.active = active
@@ -326,7 +326,7 @@ def update_unit(session: Session, unit: Unit, changes: dict[str, object], *, act
     if "name" in wanted:
         wanted["name"] = _text(wanted["name"], "name", 100, optional=False)
         if session.scalar(select(Unit.id).where(Unit.name == wanted["name"], Unit.id != unit.id)):
-            raise Conflict("name", f"another department is called {wanted['name']!r}")
+            raise Conflict("name", f"已有名为 {wanted['name']!r} 的其他部门")
     if "credit_code" in wanted:
         wanted["credit_code"] = check_credit_code(_text(wanted["credit_code"], "credit_code", 18, optional=True))
     if "region" in wanted:
@@ -351,7 +351,7 @@ def set_unit_active(session: Session, unit: Unit, active: bool, *, actor: str, a
         staff = session.scalar(select(func.count()).select_from(Person).where(Person.unit_id == unit.id,
                                                                                Person.active))
         if staff:
-            raise Conflict("active", f"{unit.name} still has {staff} active staff: move or deactivate them first")
+            raise Conflict("active", f"{unit.name} 仍有 {staff} 名在岗人员，请先将其调离或停用")
     unit.active = active
     audit.record(session, actor=actor, action="org.unit_activated" if active else "org.unit_deactivated",
                  entity="unit", entity_id=unit.id, data={"code": unit.code}, at=at)

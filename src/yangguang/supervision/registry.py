@@ -124,10 +124,11 @@ def effective(rule: Rule, stored: Mapping[str, Any] | None = None) -> Effective:
     try:
         level = Level(level_text)
     except ValueError as exc:
-        raise InvalidInput(f"rules.{rule.code}.level", f"unknown card level {level_text!r}") from exc
+        raise InvalidInput(f"rules.{rule.code}.level",
+                           f"未知的级别 {level_text!r}（warning 预警、yellow 黄牌、red 红牌）") from exc
     unknown = set(override) - set(rule.params)
     if unknown:
-        raise InvalidInput(f"rules.{rule.code}", f"unknown parameter(s) {', '.join(sorted(unknown))}")
+        raise InvalidInput(f"rules.{rule.code}", f"未知的参数：{'、'.join(sorted(unknown))}")
     return Effective(rule, enabled, level, {**rule.params, **override})
 
 
@@ -139,7 +140,7 @@ def get_rule(code: str) -> Rule:
     try:
         return _rules[code]
     except KeyError as exc:
-        raise InvalidInput("rule", f"unknown monitoring rule {code!r}") from exc
+        raise InvalidInput("rule", f"监察规则 {code!r} 不存在") from exc
 
 
 # Every event and every clock change asks which rules apply: the answers are kept per stored-settings

@@ -28,6 +28,7 @@ from yangguang.core.clocks import Clock, ClockState, Obligation, thresholds
 from yangguang.core.errors import InvalidInput
 from yangguang.supervision.models import RuleSetting
 from yangguang.supervision.registry import (
+    LEVEL_LABELS,
     ClockRule,
     Effective,
     Level,
@@ -85,8 +86,8 @@ def _field(rule: Rule, key: str) -> str:
     if key in ("enabled", "level"):
         return key
     if key not in rule.params:
-        known = ", ".join(sorted(rule.params)) or "none"
-        raise InvalidInput(f"params.{key}", f"rule {rule.code} has no parameter {key!r} (parameters: {known})")
+        known = "、".join(sorted(rule.params)) or "无"
+        raise InvalidInput(f"params.{key}", f"监察规则 {rule.code} 没有参数 {key!r}（参数：{known}）")
     return f"params.{key}"
 
 
@@ -95,33 +96,34 @@ def _checked(rule: Rule, key: str, value: Any) -> Any:
     field = _field(rule, key)
     if key == "enabled":
         if not isinstance(value, bool):
-            raise InvalidInput(field, "true or false")
+            raise InvalidInput(field, "应为 true 或 false")
         return value
     if key == "level":
         if value not in {level.value for level in Level}:
-            raise InvalidInput(field, f"a card level: {', '.join(level.value for level in Level)}")
+            levels = "、".join(f"{level.value} {LEVEL_LABELS[level]}" for level in Level)
+            raise InvalidInput(field, f"级别应为以下之一：{levels}")
         return value
     default = rule.params[key]
     if isinstance(default, bool):
         if not isinstance(value, bool):
-            raise InvalidInput(field, "true or false")
+            raise InvalidInput(field, "应为 true 或 false")
     elif isinstance(default, int):
         low, high = DAYS_RANGE
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidInput(field, "a whole number of days")
+            raise InvalidInput(field, "应为整数天数")
         if not low <= value <= high:
-            raise InvalidInput(field, f"between {low} and {high} days, got {value}")
+            raise InvalidInput(field, f"应在 {low} 至 {high} 天之间，输入值为 {value}")
     elif isinstance(default, str):
         if not _is_text(value):
-            raise InvalidInput(field, f"a text of 1 to {MAX_TEXT} printable characters")
+            raise InvalidInput(field, f"应为 1 至 {MAX_TEXT} 个可打印字符的文本")
         value = value.strip()
     elif isinstance(default, list):
         if not isinstance(value, list) or len(value) > MAX_LIST_ITEMS or not all(_is_text(v) for v in value):
-            raise InvalidInput(field, f"a list of at most {MAX_LIST_ITEMS} texts of 1 to {MAX_TEXT} "
-                                      "printable characters")
+            raise InvalidInput(field, f"应为不超过 {MAX_LIST_ITEMS} 项的列表，"
+                                      f"每项为 1 至 {MAX_TEXT} 个可打印字符的文本")
         value = [v.strip() for v in value]
     else:
-        raise InvalidInput(field, "this parameter can only be changed in the configuration file")
+        raise InvalidInput(field, "此参数只能在配置文件中修改")
     return value
 
 
@@ -131,7 +133,7 @@ def set_rule_settings(session: Session, code: str, changes: dict[str, Any], *, a
     new value, or to None to drop the stored value (the configuration file's applies again)."""
     rule = get_rule(code)
     if not changes:
-        raise InvalidInput("body", "nothing to change: give enabled, level or params")
+        raise InvalidInput("body", "没有要修改的内容：请给出 enabled、level 或 params")
     wanted: dict[str, Any] = {}
     for key, value in changes.items():  # everything is checked before anything is read or written
         _field(rule, key)

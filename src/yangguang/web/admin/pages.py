@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from yangguang.core.errors import InvalidInput, YangguangError
+from yangguang.core.validation import validation_reason
 from yangguang.web.templating import render
 
 _NOTICE = "admin_notice"
@@ -27,7 +28,7 @@ def from_form(model: type[M], data: dict[str, Any]) -> M:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "form"
-        raise InvalidInput(field, first["msg"]) from exc
+        raise InvalidInput(field, validation_reason(first)) from exc
 
 
 def given(data: dict[str, str | None]) -> dict[str, str]:
