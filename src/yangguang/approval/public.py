@@ -29,7 +29,7 @@ from yangguang.core.auth import check_guesses, record_failed_guess
 from yangguang.core.clocks import local_day
 from yangguang.core.errors import NotFound, TooManyAttempts
 from yangguang.core.settings import config_section
-from yangguang.web.deps import Db, OptionalPerson, PageParams, Paging, check_csrf, paginate
+from yangguang.web.deps import CsrfChecked, Db, OptionalPerson, PageParams, Paging, paginate
 from yangguang.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -135,10 +135,9 @@ def progress_form(request: Request, person: OptionalPerson,
 
 
 @router.post("/progress")
-async def progress_result(request: Request, person: OptionalPerson,
+def progress_result(request: Request, person: OptionalPerson, _: CsrfChecked,
                           number: Annotated[str, Form(max_length=40, pattern=CASE_NUMBER)],
                           query_code: Annotated[str, Form(max_length=12, pattern=CASE_NUMBER)]) -> Response:
-    await check_csrf(request)
     number = number.strip()
     context: dict[str, Any] = {"number": number, "result": None, "error": None}
     try:

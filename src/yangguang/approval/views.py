@@ -42,7 +42,7 @@ from yangguang.approval.service import CORRECTION, DECISIONS, DELIVER_STEP, Case
 from yangguang.core.auth import record_refusal
 from yangguang.core.errors import Forbidden, InvalidInput, YangguangError
 from yangguang.core.org import Person, Role, Window
-from yangguang.web.deps import Db, Paging, paginate
+from yangguang.web.deps import Db, Paging, PostedForm, paginate
 from yangguang.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -121,8 +121,7 @@ def item_materials(request: Request, person: api.Clerk, session: Db,
 
 
 @router.post("/staff/cases/new")
-async def receive(request: Request, person: api.Clerk, session: Db) -> Response:
-    form = await request.form()
+def receive(request: Request, person: api.Clerk, session: Db, form: PostedForm) -> Response:
     values: dict[str, Any] = {k: _text(form, k) for k in ("item", "channel", "name", "type", "id_number", "phone")}
     values["materials"] = [str(v) for v in form.getlist("materials")]
     applicant = {k: values[k] for k in ("name", "type", "id_number", "phone")}
@@ -201,11 +200,10 @@ def case_page(request: Request, number: api.Number, person: api.Staff, session: 
     return _detail_page(request, session, person, number, done=done)
 
 
-async def _perform(request: Request, session: Session, person: Person, number: str, done: str,
-                   action: Callable[[FormData], object]) -> Response:
+def _perform(request: Request, session: Session, person: Person, number: str, done: str, form: FormData,
+             action: Callable[[FormData], object]) -> Response:
     """Run a page action; on success back to the case with a message, on refusal the case with the reason
     (the unit of work is rolled back, so nothing of the action is kept)."""
-    form = await request.form()
     try:
         action(form)
     except YangguangError as exc:
@@ -222,103 +220,107 @@ def _text(form: FormData, name: str) -> str:
 
 
 @router.post("/staff/cases/{number}/materials")
-async def supply_materials(request: Request, number: api.Number, person: api.Clerk, session: Db) -> Response:
+def supply_materials(request: Request, number: api.Number, person: api.Clerk,
+                     session: Db, form: PostedForm) -> Response:
     def action(form: FormData) -> object:
         refs = _material_refs([str(v) for v in form.getlist("materials")])
         return api.supply_materials(number, parse(MaterialsIn, {"materials": refs}), person, session)
 
-    return await _perform(request, session, person, number, "materials", action)
+    return _perform(request, session, person, number, "materials", form, action)
 
 
 @router.post("/staff/cases/{number}/refusal")
-async def refuse(request: Request, number: api.Number, person: api.Clerk, session: Db) -> Response:
+def refuse(request: Request, number: api.Number, person: api.Clerk, session: Db, form: PostedForm) -> Response:
     def action(form: FormData) -> object:
         body = parse(RefusalIn, {"reason": _text(form, "reason"), "legal_basis": _text(form, "legal_basis")})
         return api.refuse(number, body, person, session)
 
-    return await _perform(request, session, person, number, "refusal", action)
+    return _perform(request, session, person, number, "refusal", form, action)
 
 
 @router.post("/staff/cases/{number}/steps/{step}")
-async def act(request: Request, number: api.Number, step: api.StepName, person: api.Handler,
-              session: Db) -> Response:
+def act(request: Request, number: api.Number, step: api.StepName, person: api.Handler,
+              session: Db, form: PostedForm) -> Response:
     def action(form: FormData) -> object:
         body = parse(StepActionIn, {"note": _text(form, "note"), "decision": _text(form, "decision") or None,
                                     "legal_basis": _text(form, "legal_basis")})
         return api.act(number, step, body, person, session)
 
-    return await _perform(request, session, person, number, "step", action)
+    return _perform(request, session, person, number, "step", form, action)
 
 
 @router.post("/staff/cases/{number}/special-procedures")
-async def begin_special_procedure(request: Request, number: api.Number, person: api.Reviewer,
-                                  session: Db) -> Response:
+def begin_special_procedure(request: Request, number: api.Number, person: api.Reviewer,
+                                  session: Db, form: PostedForm) -> Response:
     def action(form: FormData) -> object:
         body = parse(SpecialProcedureIn, {"kind": _text(form, "kind"), "expected_days": _text(form, "expected_days"),
                                           "reason": _text(form, "reason")})
         return api.begin_special_procedure(number, body, person, session)
 
-    return await _perform(request, session, person, number, "special", action)
+    return _perform(request, session, person, number, "special", form, action)
 
 
 @router.post("/staff/cases/{number}/special-procedures/end")
-async def end_special_procedure(request: Request, number: api.Number, person: api.Reviewer,
-                                session: Db) -> Response:
+def end_special_procedure(request: Request, number: api.Number, person: api.Reviewer,
+                                session: Db, form: PostedForm) -> Response:
     def action(form: FormData) -> object:
         body = parse(EndSpecialProcedureIn, {"note": _text(form, "note")})
         return api.end_special_procedure(number, person, session, body)
 
-    return await _perform(request, session, person, number, "special_end", action)
+    return _perform(request, session, person, number, "special_end", form, action)
 
 
 @router.post("/staff/cases/{number}/corrections")
-async def request_correction(request: Request, number: api.Number, person: api.Reviewer, session: Db) -> Response:
+def request_correction(request: Request, number: api.Number, person: api.Reviewer,
+                       session: Db, form: PostedForm) -> Response:
     def action(form: FormData) -> object:
         lines = [line.strip() for line in _text(form, "missing").splitlines() if line.strip()]
         return api.request_correction(number, parse(CorrectionIn, {"missing": lines}), person, session)
 
-    return await _perform(request, session, person, number, "correction", action)
+    return _perform(request, session, person, number, "correction", form, action)
 
 
 @router.post("/staff/cases/{number}/corrections/received")
-async def correction_received(request: Request, number: api.Number, person: api.Handler, session: Db) -> Response:
-    return await _perform(request, session, person, number, "correction_received",
-                          lambda form: api.correction_received(number, person, session))
+def correction_received(request: Request, number: api.Number, person: api.Handler,
+                        session: Db, form: PostedForm) -> Response:
+    return _perform(request, session, person, number, "correction_received", form,
+                    lambda _form: api.correction_received(number, person, session))
 
 
 @router.post("/staff/cases/{number}/extension-requests")
-async def request_extension(request: Request, number: api.Number, person: api.Approver, session: Db) -> Response:
+def request_extension(request: Request, number: api.Number, person: api.Approver,
+                      session: Db, form: PostedForm) -> Response:
     def action(form: FormData) -> object:
         body = parse(ExtensionIn, {"days": _text(form, "days"), "reason": _text(form, "reason")})
         return api.request_extension(number, body, person, session)
 
-    return await _perform(request, session, person, number, "extension_request", action)
+    return _perform(request, session, person, number, "extension_request", form, action)
 
 
 @router.post("/staff/cases/{number}/extensions")
-async def extend(request: Request, number: api.Number, person: api.Head, session: Db) -> Response:
+def extend(request: Request, number: api.Number, person: api.Head, session: Db, form: PostedForm) -> Response:
     def action(form: FormData) -> object:
         body = parse(ExtensionIn, {"days": _text(form, "days"), "reason": _text(form, "reason")})
         return api.extend(number, body, person, session)
 
-    return await _perform(request, session, person, number, "extension", action)
+    return _perform(request, session, person, number, "extension", form, action)
 
 
 @router.post("/staff/cases/{number}/fees")
-async def charge_fee(request: Request, number: api.Number, person: api.Cashier, session: Db) -> Response:
+def charge_fee(request: Request, number: api.Number, person: api.Cashier, session: Db, form: PostedForm) -> Response:
     def action(form: FormData) -> object:
         body = parse(FeeIn, {"amount_fen": fen_from_yuan(_text(form, "amount_yuan")), "basis": _text(form, "basis")})
         return api.charge_fee(number, body, person, session)
 
-    return await _perform(request, session, person, number, "fee", action)
+    return _perform(request, session, person, number, "fee", form, action)
 
 
 @router.post("/staff/cases/{number}/result")
-async def deliver(request: Request, number: api.Number, person: api.Clerk, session: Db) -> Response:
+def deliver(request: Request, number: api.Number, person: api.Clerk, session: Db, form: PostedForm) -> Response:
     def action(form: FormData) -> object:
         return api.deliver(number, parse(ResultIn, {"result_number": _text(form, "result_number")}), person, session)
 
-    return await _perform(request, session, person, number, "result", action)
+    return _perform(request, session, person, number, "result", form, action)
 
 
 # -- the work queue -----------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from yangguang.core.auth import authenticate, issue_token, revoke_token
 from yangguang.core.errors import TooManyAttempts, Unauthenticated
 from yangguang.core.settings import config_section
-from yangguang.web.deps import CurrentPerson, Db, OptionalPerson, check_csrf
+from yangguang.web.deps import CsrfChecked, CurrentPerson, Db, OptionalPerson
 from yangguang.web.templating import render
 
 router = APIRouter()
@@ -43,9 +43,8 @@ def login_page(request: Request, person: OptionalPerson, next: str | None = None
 
 
 @router.post("/login", include_in_schema=False)
-async def login(request: Request, session: Db, login: Annotated[str, Form(max_length=60)],
+def login(request: Request, session: Db, _: CsrfChecked, login: Annotated[str, Form(max_length=60)],
                 password: Annotated[str, Form(max_length=200)], next: Annotated[str, Form()] = "") -> Response:
-    await check_csrf(request)
     try:
         person = authenticate(session, login.strip(), password, address=_address(request))
     except (Unauthenticated, TooManyAttempts) as exc:

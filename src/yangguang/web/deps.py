@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from yangguang.core import db
 from yangguang.core.auth import person_for_token
@@ -54,6 +55,19 @@ async def check_csrf(request: Request) -> None:
     expected = request.session.get("csrf")
     if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
         raise Forbidden(CSRF_FIELD, "表单校验码缺失或错误，请刷新页面后重试")
+
+
+CsrfChecked = Annotated[None, Depends(check_csrf)]
+
+
+async def _posted_form(request: Request) -> FormData:
+    return await request.form()
+
+
+# The submitted form, read before the route runs: routes stay plain functions that FastAPI runs in its
+# thread pool, so their database work never blocks the event loop (nor waits on a lock held by a request
+# the blocked loop would have to finish).
+PostedForm = Annotated[FormData, Depends(_posted_form)]
 
 
 async def _identify(request: Request, session: Session) -> Person | None:

@@ -23,7 +23,7 @@ from yangguang.supervision.rule_settings import RuleSettingView, rule_setting, r
 from yangguang.web.admin.common import ADMIN_ONLY, Admin, is_htmx, now
 from yangguang.web.admin.pages import failed, redirect, take_notice
 from yangguang.web.admin.settings_api import RuleCode, rule_out
-from yangguang.web.deps import Db
+from yangguang.web.deps import Db, PostedForm
 from yangguang.web.templating import render
 
 router = APIRouter(prefix="/staff/admin", include_in_schema=False, dependencies=ADMIN_ONLY)
@@ -74,8 +74,8 @@ def rules(request: Request, session: Db) -> Response:
 
 
 @router.post("/rules/{code}")
-async def save_rule(request: Request, code: RuleCode, session: Db, admin: Admin) -> Response:
-    form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+def save_rule(request: Request, code: RuleCode, session: Db, admin: Admin, posted: PostedForm) -> Response:
+    form = {key: value for key, value in posted.items() if isinstance(value, str)}
     view = rule_setting(session, code)
     error, text = None, "没有改动"
     try:
