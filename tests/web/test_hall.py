@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import event
@@ -21,6 +22,7 @@ from yangguang.approval.hall import hall_board
 from yangguang.core import db
 from yangguang.core.clocks import local_day
 from yangguang.core.org import get_unit
+from yangguang.core.settings import reset_settings
 
 APPLICANT = {"name": "青山县测试餐饮有限公司", "type": "2", "id_number": "91330100MA2TEST01X", "phone": "13912345678"}
 DAY = date(2026, 3, 10)  # a Tuesday
@@ -115,6 +117,25 @@ def test_live_board_counts_cases_now_in_progress(client, db_url):
     assert body["live"] is True and body["date"] == local_day(datetime.now(UTC)).isoformat()
     (row,) = body["windows"]
     assert (row["accepted"], row["completed"], row["on_time_rate"], row["in_progress"]) == (2, 1, 100.0, 1)
+
+
+def test_live_board_is_recomputed_at_most_every_refresh_interval(client, db_url, tmp_path, monkeypatch):
+    """[hall] refresh_seconds: within the interval every poll gets the same board (its as_of says when it was
+    computed); with 0 every request recomputes it."""
+    with db.transaction(db_url) as session:
+        hall = make_hall(session)
+        accept(session, hall, datetime.now(UTC))
+    first = client.get("/api/v1/hall").json()
+    with db.transaction(db_url) as session:
+        accept(session, SimpleNamespace(clerk="clerk1"), datetime.now(UTC))
+    again = client.get("/api/v1/hall").json()
+    assert again == first and again["totals"]["accepted"] == 1
+    config = tmp_path / "yangguang.toml"
+    config.write_text("[hall]\nrefresh_seconds = 0\n", "utf-8")
+    monkeypatch.setenv("YANGGUANG_CONFIG", str(config))
+    reset_settings()
+    fresh = client.get("/api/v1/hall").json()
+    assert fresh["totals"]["accepted"] == 2 and fresh["as_of"] > first["as_of"]
 
 
 def test_page_polls_the_fragment_only_for_today(client, db_url):

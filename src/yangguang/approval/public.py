@@ -149,18 +149,29 @@ def progress_result(request: Request, person: OptionalPerson, _: CsrfChecked,
     return render(request, "public/progress.html", context)
 
 
-def board_of_day(session: Session, day: date | None) -> dict[str, Any]:
-    """The hall board of ``day``, today's (live) when none is asked for."""
+def board_of_day(request: Request, session: Session, day: date | None) -> dict[str, Any]:
+    """The hall board of ``day``, today's (live) when none is asked for.
+
+    Every screen in the hall and every visitor polls the same board, so the app computes a day's board
+    at most once every ``[hall] refresh_seconds`` and answers the others from that (its ``as_of`` says
+    when it was computed): the board's cost no longer grows with its audience."""
     now = datetime.now(UTC)
-    return hall_board(session, day or local_day(now), now=now)
+    day = day or local_day(now)
+    boards: dict[date, dict[str, Any]] = request.app.state.__dict__.setdefault("hall_boards", {})
+    board = boards.get(day)
+    if board is None or (now - board["as_of"]).total_seconds() >= config_section("hall")["refresh_seconds"]:
+        if len(boards) > 64:  # other days asked for by ?date=: keep the memory bounded
+            boards.clear()
+        board = boards[day] = hall_board(session, day, now=now)
+    return board
 
 
 @router.get("/hall")
 def hall(request: Request, session: Db, person: OptionalPerson, day: BoardDay = None) -> Response:
-    return render(request, "public/hall.html", {"board": board_of_day(session, day)})
+    return render(request, "public/hall.html", {"board": board_of_day(request, session, day)})
 
 
 @router.get("/hall/board")
 def hall_fragment(request: Request, session: Db, day: BoardDay = None) -> Response:
     """The board alone: what the hall page polls every 30 seconds (htmx)."""
-    return render(request, "public/_hall_board.html", {"board": board_of_day(session, day)})
+    return render(request, "public/_hall_board.html", {"board": board_of_day(request, session, day)})

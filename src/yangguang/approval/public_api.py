@@ -208,7 +208,8 @@ class HallBoard(BaseModel):
 
 
 @router.get("/hall", response_model=HallBoard, responses=BAD_INPUT, summary="大厅实况")
-def hall(session: Db, day: BoardDay = None) -> dict[str, Any]:
-    """大厅实况: every window's cases accepted and completed on the day, on-time rates, cases in progress."""
-    return board_of_day(session, day)
+def hall(request: Request, session: Db, day: BoardDay = None) -> dict[str, Any]:
+    """大厅实况: every window's cases accepted and completed on the day, on-time rates, cases in progress
+    (recomputed at most every few seconds: see ``as_of``)."""
+    return board_of_day(request, session, day)
 
