@@ -34,7 +34,7 @@ def demo(seed: int = typer.Option(2026, help="Random seed: the same seed builds 
         return
     _report(result, f"http://{host}:{port}")
     if not no_serve:
-        serve(host=host, port=port, workers=1)
+        serve(host=host, port=port, workers=None)
 
 
 def _report(result: dict, address: str) -> None:

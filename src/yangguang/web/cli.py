@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from yangguang.core.cli_support import console
@@ -10,15 +12,23 @@ from yangguang.core.settings import get_settings
 
 def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback by default)."),
           port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
-          workers: int = typer.Option(1, min=1, max=64, help="Worker processes (PostgreSQL for more than one).")
-          ) -> None:
+          workers: int | None = typer.Option(None, min=1, max=64,
+                                             help="Worker processes (default: one per core, at most 8).")) -> None:
     """Serve the portal (公众门户), the staff workspace (工作台) and the REST API (/api/v1)."""
     import uvicorn
 
     from yangguang.web.app import create_app
 
+    workers = workers or default_workers()
     create_app()  # migrate and create the session secret once, before workers start
     console.print(f"阳光政务平台 → http://{host}:{port}/  (API: /api/v1, OpenAPI: /openapi.json, "
                   f"database: {get_settings().database_url})")
+    console.print(f"{workers} worker process(es)")
     uvicorn.run("yangguang.web.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", access_log=False)
+
+
+def default_workers() -> int:
+    """One process per core (at most 8): the app is CPU-bound Python; SQLite serialises the writers of
+    several processes itself (BEGIN IMMEDIATE with a busy timeout), PostgreSQL with row locks."""
+    return max(1, min(8, os.cpu_count() or 1))
