@@ -15,8 +15,8 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, func, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, bindparam, func, select
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from yangguang.core import audit
 from yangguang.core.db import Base, UTCDateTime
@@ -156,9 +156,13 @@ def issue_token(session: Session, person: Person, name: str, *, actor: str, at: 
     return token, plain
 
 
+_TOKEN_WITH_PERSON = (select(ApiToken).options(joinedload(ApiToken.person))
+                      .where(ApiToken.digest == bindparam("digest")))  # one query for the token and its holder
+
+
 def person_for_token(session: Session, plain: str, at: datetime | None = None) -> Person:
     at = at or datetime.now(UTC)
-    token = session.scalar(select(ApiToken).where(ApiToken.digest == _digest(plain)))
+    token = session.scalar(_TOKEN_WITH_PERSON, {"digest": _digest(plain)})
     if (token is None or token.revoked_at is not None or (token.expires_at and token.expires_at <= at)
             or not token.person.active):
         raise Unauthenticated("authorization", "令牌无效、已过期或已撤销")

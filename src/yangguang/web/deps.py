@@ -70,7 +70,18 @@ async def _posted_form(request: Request) -> FormData:
 PostedForm = Annotated[FormData, Depends(_posted_form)]
 
 
-async def _identify(request: Request, session: Session) -> Person | None:
+async def _session_csrf(request: Request) -> None:
+    """An unsafe request made with a logged-in session cookie carries the session's CSRF token (a request
+    with a bearer token needs none: a browser never adds one by itself)."""
+    if "authorization" not in request.headers and request.session.get("person_id"):
+        await check_csrf(request)
+
+
+SessionCsrf = Annotated[None, Depends(_session_csrf)]
+
+
+def _identify(request: Request, session: Session) -> Person | None:
+    """Who is asking (a plain function: FastAPI runs it in the thread pool, off the event loop)."""
     header = request.headers.get("authorization", "")
     if header:
         scheme, _, value = header.partition(" ")
@@ -85,17 +96,16 @@ async def _identify(request: Request, session: Session) -> Person | None:
         if person is None or not person.active:
             request.session.clear()
             return None
-        await check_csrf(request)
     request.state.person = person
     return person
 
 
-async def optional_person(request: Request, session: Db) -> Person | None:
-    return await _identify(request, session)
+def optional_person(request: Request, session: Db, _: SessionCsrf) -> Person | None:
+    return _identify(request, session)
 
 
-async def current_person(request: Request, session: Db) -> Person:
-    person = await _identify(request, session)
+def current_person(request: Request, session: Db, _: SessionCsrf) -> Person:
+    person = _identify(request, session)
     if person is None:
         raise Unauthenticated("authorization", "请先登录（页面）或提供访问令牌（API）")
     return person
