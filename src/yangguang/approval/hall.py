@@ -7,7 +7,7 @@ accepted and completed today ..."]. Definitions:
 * accepted on a day: ``accepted_at`` in that local day, unless the acceptance was withdrawn by a
   refusal (不予受理); completed: ``completed_at`` in it;
 * on time: completed before the due moment of the case's promised clock (承诺时限) — the same test
-  performance scoring applies (``Clock.stopped_at < Clock.due_at``);
+  performance scoring applies (``core.clocks.STOPPEDSTOPPED_ON_TIME``);
 * this month: from the first of the day's month to the end of the day;
 * in progress: accepted and not yet closed (completed, or the acceptance withdrawn by a refusal) at
   the end of the day; for today, at this moment.
@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from yangguang.approval.models import Case, Item
 from yangguang.approval.service import CASE_OBLIGATION, CaseState
-from yangguang.core.clocks import Clock, Obligation, local_day
+from yangguang.core.clocks import STOPPED_ON_TIME, Clock, Obligation, local_day
 from yangguang.core.errors import InvalidInput
 from yangguang.core.org import Unit, Window
 from yangguang.core.settings import get_settings
@@ -35,7 +35,6 @@ from yangguang.core.settings import get_settings
 EARLIEST_DAY = date(2000, 1, 1)  # older days hold no cases (and older moments stop being representable)
 PROMISED_CLOCK = "promised"
 OPEN_STATES = (CaseState.IN_PROGRESS, CaseState.SUSPENDED)  # accepted, not yet completed
-_ON_TIME = Clock.stopped_at < Clock.due_at
 
 
 def _start_of(day: date) -> datetime:
@@ -59,7 +58,8 @@ def _completed(session: Session, start: datetime, end: datetime, today: datetime
     """Cases completed in [start, end): count, completed on or after ``today``, on time, both."""
     completed_today = Case.completed_at >= today
     figures = (func.count(Case.id), func.sum(case((completed_today, 1), else_=0)),
-               func.sum(case((_ON_TIME, 1), else_=0)), func.sum(case((and_(completed_today, _ON_TIME), 1), else_=0)))
+               func.sum(case((STOPPED_ON_TIME, 1), else_=0)),
+               func.sum(case((and_(completed_today, STOPPED_ON_TIME), 1), else_=0)))
     query = (select(Case.window_id, *figures) if by_window else select(*figures))
     query = (query.join(Clock, and_(Clock.obligation_id == Case.obligation_id, Clock.kind == PROMISED_CLOCK))
              .where(Case.completed_at >= start, Case.completed_at < end))

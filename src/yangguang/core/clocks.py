@@ -116,6 +116,11 @@ class Clock(Base):
         return (self.due_at.astimezone(get_settings().zone) - timedelta(microseconds=1)).date()
 
 
+
+# In SQL, a stopped clock that stopped before its due moment: the on-time test of scores, published
+# statistics and the hall board (the complement of :meth:`Clock.is_overdue` for a stopped clock).
+STOPPED_ON_TIME = Clock.stopped_at < Clock.due_at
+
 class ClockPause(Base):
     """Time not counted (special procedure, correction, consultation), with the reason and both ends."""
 

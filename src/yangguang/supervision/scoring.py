@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import Float, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
-from yangguang.core.clocks import Clock, Obligation, ObligationState
+from yangguang.core.clocks import STOPPED_ON_TIME, Clock, Obligation, ObligationState
 from yangguang.core.errors import InvalidInput
 from yangguang.core.org import Person, Unit, Window
 from yangguang.core.settings import config_section, get_settings
@@ -78,7 +78,7 @@ def _completed(session: Session, by: str, kinds: list[str], clock_kind: str, sta
     group = getattr(Obligation, f"{by}_id")
     total = Clock.limit + Clock.extension
     query = (select(group, func.count(Obligation.id),
-                    func.sum(case((Clock.stopped_at < Clock.due_at, 1), else_=0)),
+                    func.sum(case((STOPPED_ON_TIME, 1), else_=0)),
                     func.sum(case((Clock.used < total, 1), else_=0)),
                     func.avg(cast(Clock.used, Float) / total))
              .join(Clock, and_(Clock.obligation_id == Obligation.id, Clock.kind == clock_kind))

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from yangguang.core.clocks import Clock, Obligation, ObligationState, local_day
+from yangguang.core.clocks import STOPPED_ON_TIME, Clock, Obligation, ObligationState, local_day
 from yangguang.core.errors import InvalidInput
 from yangguang.supervision.models import Card
 from yangguang.supervision.registry import Level
@@ -98,7 +98,7 @@ def monthly_statistics(session: Session, months: list[str]) -> list[dict[str, An
     accepted = select(_bucket(Obligation.opened_at, bounds)).where(
         Obligation.kind.in_(kinds), Obligation.state != ObligationState.CANCELLED,
         Obligation.opened_at >= first, Obligation.opened_at < last).subquery()
-    on_time = case((Clock.stopped_at < Clock.due_at, 1), else_=0).label("on_time")
+    on_time = case((STOPPED_ON_TIME, 1), else_=0).label("on_time")
     done = (select(_bucket(Obligation.closed_at, bounds), on_time).select_from(Obligation)
             .join(Clock, and_(Clock.obligation_id == Obligation.id, Clock.kind == config["unit_clock"]))
             .where(Obligation.kind.in_(kinds), Obligation.state == ObligationState.DONE,
