@@ -98,6 +98,23 @@ def db_url(request, tmp_path, monkeypatch) -> str:
 
 
 @pytest.fixture
+def rules():
+    """Register monitoring rules for one test only: ``rules(ClockRule(...))``."""
+    from yangguang.supervision import registry
+
+    added: list[str] = []
+
+    def add(rule):
+        registry.register(rule)
+        added.append(rule.code)
+        return rule
+
+    yield add
+    for code in added:
+        registry.unregister(code)
+
+
+@pytest.fixture
 def db(db_url):
     """A session in a transaction on the test database; committed by the test when it wants to."""
     with core_db.transaction(db_url) as session:

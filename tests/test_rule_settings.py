@@ -28,21 +28,6 @@ COMMON = dict(category="时效", source=SOURCE, obligation_kind="test.case", clo
 
 
 @pytest.fixture
-def rules():
-    """Register rules for the test only."""
-    added: list[str] = []
-
-    def add(rule):
-        registry.register(rule)
-        added.append(rule.code)
-        return rule
-
-    yield add
-    for code in added:
-        registry.unregister(code)
-
-
-@pytest.fixture
 def config_file(tmp_path, monkeypatch):
     def write(content: str) -> None:
         path = tmp_path / "yangguang.toml"

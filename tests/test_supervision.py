@@ -61,21 +61,6 @@ def open_case(db, org: Org, start, *, limit: int = 3, kind: str = "test.case", c
 
 
 @pytest.fixture
-def rules():
-    """Register rules for the test only."""
-    added: list[str] = []
-
-    def add(rule):
-        registry.register(rule)
-        added.append(rule.code)
-        return rule
-
-    yield add
-    for code in added:
-        registry.unregister(code)
-
-
-@pytest.fixture
 def time_rules(rules):
     """预警 1 working day before, yellow at the deadline, red 3 working days over, on test.case/promised."""
     common = dict(category="时效", source=SOURCE, obligation_kind="test.case", clock_kind="promised")
