@@ -301,3 +301,14 @@ def test_anonymous_visitors_are_sent_to_login_and_forms_need_the_csrf_token(hall
     forged = approver.post(f"/staff/cases/{number}/steps/审查", data={"note": "", "csrf_token": "forged"})
     assert forged.status_code == 403 and state_of(db_url, number) == "in_progress"
     assert page_client(APPROVER).get("/staff/cases/new").status_code == 403
+
+
+def test_case_list_pages_keep_the_filters(hall, page_client, db_url):
+    """The shared pager: page links carry the list's filters and its page size."""
+    numbers = [receive(db_url) for _ in range(3)]
+    clerk = page_client(CLERK)
+    first = clerk.get("/staff/cases", params={"state": "in_progress", "per_page": 2}).text
+    assert "第 1 / 2 页，共 3 条" in first and "上一页" not in first
+    assert 'href="?state=in_progress&amp;page=2&amp;per_page=2" rel="next"' in first
+    second = clerk.get("/staff/cases", params={"state": "in_progress", "per_page": 2, "page": 2}).text
+    assert "第 2 / 2 页" in second and "下一页" not in second and numbers[0] in second
