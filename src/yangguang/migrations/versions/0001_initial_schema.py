@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 05:56:03.995455
+Create Date: 2026-11-22 08:22:31.273954
 """
 from collections.abc import Sequence
 
@@ -176,6 +176,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_approval_item_basic_code'), ['basic_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_approval_item_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('disclosure_guide',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('office_address', sa.String(length=200), nullable=False),
+    sa.Column('office_hours', sa.String(length=100), nullable=False),
+    sa.Column('phone', sa.String(length=40), nullable=False),
+    sa.Column('updated_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_disclosure_guide_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disclosure_guide')),
+    sa.UniqueConstraint('unit_id', name=op.f('uq_disclosure_guide_unit_id'))
+    )
+    op.create_table('disclosure_sensitive_word',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('word', sa.String(length=100), nullable=False),
+    sa.Column('added_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_disclosure_sensitive_word_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disclosure_sensitive_word')),
+    sa.UniqueConstraint('unit_id', 'word', name=op.f('uq_disclosure_sensitive_word_unit_id'))
+    )
     op.create_table('window',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('number', sa.String(length=20), nullable=False),
@@ -395,6 +416,105 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_clock_next_check_at'), ['next_check_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_clock_obligation_id'), ['obligation_id'], unique=False)
 
+    op.create_table('disclosure_annual_report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('format_version', sa.String(length=4), nullable=False),
+    sa.Column('overview', sa.Text(), nullable=False),
+    sa.Column('problems', sa.Text(), nullable=False),
+    sa.Column('other_matters', sa.Text(), nullable=False),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('figures', sa.JSON(), nullable=True),
+    sa.Column('published_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.Column('obligation_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['obligation_id'], ['obligation.id'], name=op.f('fk_disclosure_annual_report_obligation_id_obligation')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_disclosure_annual_report_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disclosure_annual_report')),
+    sa.UniqueConstraint('unit_id', 'year', name=op.f('uq_disclosure_annual_report_unit_id'))
+    )
+    op.create_table('disclosure_application',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.String(length=40), nullable=False),
+    sa.Column('query_code', sa.String(length=12), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('submitted_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('signed_for_on', sa.Date(), nullable=True),
+    sa.Column('confirmed_on', sa.Date(), nullable=True),
+    sa.Column('received_on', sa.Date(), nullable=True),
+    sa.Column('applicant_kind', sa.String(length=16), nullable=False),
+    sa.Column('applicant_name', sa.String(length=100), nullable=False),
+    sa.Column('applicant_id_number', sa.String(length=30), nullable=False),
+    sa.Column('applicant_key', sa.String(length=64), nullable=False),
+    sa.Column('contact_phone', sa.String(length=30), nullable=False),
+    sa.Column('contact_email', sa.String(length=200), nullable=False),
+    sa.Column('contact_address', sa.String(length=300), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('delivery', sa.String(length=20), nullable=False),
+    sa.Column('state', sa.String(length=24), nullable=False),
+    sa.Column('obligation_id', sa.Integer(), nullable=True),
+    sa.Column('handler_id', sa.Integer(), nullable=True),
+    sa.Column('correction_items', sa.Text(), nullable=False),
+    sa.Column('correction_deadline', sa.Date(), nullable=True),
+    sa.Column('corrected_on', sa.Date(), nullable=True),
+    sa.Column('fee_method', sa.String(length=12), nullable=True),
+    sa.Column('fee_pages', sa.Integer(), nullable=True),
+    sa.Column('fee_monthly_count', sa.Integer(), nullable=True),
+    sa.Column('fee_fen', sa.Integer(), nullable=False),
+    sa.Column('fee_deadline', sa.Date(), nullable=True),
+    sa.Column('fee_paid_on', sa.Date(), nullable=True),
+    sa.Column('outcome', sa.String(length=40), nullable=True),
+    sa.Column('outcome_row', sa.String(length=40), nullable=True),
+    sa.Column('outcome_reason', sa.Text(), nullable=False),
+    sa.Column('right_organ', sa.String(length=100), nullable=False),
+    sa.Column('where_published', sa.String(length=300), nullable=False),
+    sa.Column('concluded_on', sa.Date(), nullable=True),
+    sa.Column('late', sa.Boolean(), nullable=True),
+    sa.Column('created_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['handler_id'], ['person.id'], name=op.f('fk_disclosure_application_handler_id_person')),
+    sa.ForeignKeyConstraint(['obligation_id'], ['obligation.id'], name=op.f('fk_disclosure_application_obligation_id_obligation')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_disclosure_application_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disclosure_application')),
+    sa.UniqueConstraint('number', name=op.f('uq_disclosure_application_number'))
+    )
+    with op.batch_alter_table('disclosure_application', schema=None) as batch_op:
+        batch_op.create_index('ix_disclosure_application_applicant_month', ['applicant_key', 'received_on'], unique=False)
+        batch_op.create_index('ix_disclosure_application_unit_concluded', ['unit_id', 'concluded_on'], unique=False)
+        batch_op.create_index('ix_disclosure_application_unit_received', ['unit_id', 'received_on'], unique=False)
+
+    op.create_table('disclosure_publication',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('category', sa.String(length=4), nullable=False),
+    sa.Column('document_type', sa.String(length=12), nullable=False),
+    sa.Column('document_number', sa.String(length=100), nullable=False),
+    sa.Column('subject_words', sa.String(length=200), nullable=False),
+    sa.Column('formed_on', sa.Date(), nullable=False),
+    sa.Column('repealed_on', sa.Date(), nullable=True),
+    sa.Column('state', sa.String(length=12), nullable=False),
+    sa.Column('index_number', sa.String(length=60), nullable=True),
+    sa.Column('published_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.Column('drafter_id', sa.Integer(), nullable=False),
+    sa.Column('obligation_id', sa.Integer(), nullable=True),
+    sa.Column('source_name', sa.String(length=200), nullable=True),
+    sa.Column('source_type', sa.String(length=100), nullable=True),
+    sa.Column('source', sa.LargeBinary(), nullable=True),
+    sa.Column('created_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['drafter_id'], ['person.id'], name=op.f('fk_disclosure_publication_drafter_id_person')),
+    sa.ForeignKeyConstraint(['obligation_id'], ['obligation.id'], name=op.f('fk_disclosure_publication_obligation_id_obligation')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_disclosure_publication_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disclosure_publication')),
+    sa.UniqueConstraint('index_number', name=op.f('uq_disclosure_publication_index_number'))
+    )
+    with op.batch_alter_table('disclosure_publication', schema=None) as batch_op:
+        batch_op.create_index('ix_disclosure_publication_published', ['state', 'published_at'], unique=False)
+        batch_op.create_index('ix_disclosure_publication_unit_state', ['unit_id', 'state'], unique=False)
+
     op.create_table('supervision_rating',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('obligation_id', sa.Integer(), nullable=True),
@@ -510,6 +630,58 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('clock_pause', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_clock_pause_clock_id'), ['clock_id'], unique=False)
+
+    op.create_table('disclosure_consultation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('party', sa.String(length=200), nullable=False),
+    sa.Column('sent_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('answered_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.Column('answer', sa.String(length=10), nullable=True),
+    sa.Column('answer_reasons', sa.Text(), nullable=False),
+    sa.Column('obligation_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['application_id'], ['disclosure_application.id'], name=op.f('fk_disclosure_consultation_application_id_disclosure_application')),
+    sa.ForeignKeyConstraint(['obligation_id'], ['obligation.id'], name=op.f('fk_disclosure_consultation_obligation_id_obligation')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disclosure_consultation'))
+    )
+    with op.batch_alter_table('disclosure_consultation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disclosure_consultation_application_id'), ['application_id'], unique=False)
+
+    op.create_table('disclosure_remedy',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=True),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('case_number', sa.String(length=60), nullable=False),
+    sa.Column('filed_on', sa.Date(), nullable=False),
+    sa.Column('result', sa.String(length=10), nullable=False),
+    sa.Column('concluded_on', sa.Date(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['disclosure_application.id'], name=op.f('fk_disclosure_remedy_application_id_disclosure_application')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_disclosure_remedy_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disclosure_remedy'))
+    )
+    with op.batch_alter_table('disclosure_remedy', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disclosure_remedy_application_id'), ['application_id'], unique=False)
+        batch_op.create_index('ix_disclosure_remedy_unit_filed', ['unit_id', 'filed_on'], unique=False)
+
+    op.create_table('disclosure_review',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('publication_id', sa.Integer(), nullable=False),
+    sa.Column('reviewer_id', sa.Integer(), nullable=False),
+    sa.Column('at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('verdict', sa.String(length=10), nullable=False),
+    sa.Column('reasons', sa.Text(), nullable=False),
+    sa.Column('body_sha256', sa.String(length=64), nullable=False),
+    sa.Column('findings', sa.JSON(), nullable=False),
+    sa.Column('near_misses', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['publication_id'], ['disclosure_publication.id'], name=op.f('fk_disclosure_review_publication_id_disclosure_publication')),
+    sa.ForeignKeyConstraint(['reviewer_id'], ['person.id'], name=op.f('fk_disclosure_review_reviewer_id_person')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disclosure_review'))
+    )
+    with op.batch_alter_table('disclosure_review', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disclosure_review_publication_id'), ['publication_id'], unique=False)
 
     op.create_table('supervision_card',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -643,6 +815,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_supervision_card_issued_at'))
 
     op.drop_table('supervision_card')
+    with op.batch_alter_table('disclosure_review', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disclosure_review_publication_id'))
+
+    op.drop_table('disclosure_review')
+    with op.batch_alter_table('disclosure_remedy', schema=None) as batch_op:
+        batch_op.drop_index('ix_disclosure_remedy_unit_filed')
+        batch_op.drop_index(batch_op.f('ix_disclosure_remedy_application_id'))
+
+    op.drop_table('disclosure_remedy')
+    with op.batch_alter_table('disclosure_consultation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disclosure_consultation_application_id'))
+
+    op.drop_table('disclosure_consultation')
     with op.batch_alter_table('clock_pause', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_clock_pause_clock_id'))
 
@@ -672,6 +857,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_supervision_rating_at'))
 
     op.drop_table('supervision_rating')
+    with op.batch_alter_table('disclosure_publication', schema=None) as batch_op:
+        batch_op.drop_index('ix_disclosure_publication_unit_state')
+        batch_op.drop_index('ix_disclosure_publication_published')
+
+    op.drop_table('disclosure_publication')
+    with op.batch_alter_table('disclosure_application', schema=None) as batch_op:
+        batch_op.drop_index('ix_disclosure_application_unit_received')
+        batch_op.drop_index('ix_disclosure_application_unit_concluded')
+        batch_op.drop_index('ix_disclosure_application_applicant_month')
+
+    op.drop_table('disclosure_application')
+    op.drop_table('disclosure_annual_report')
     with op.batch_alter_table('clock', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_clock_obligation_id'))
         batch_op.drop_index(batch_op.f('ix_clock_next_check_at'))
@@ -727,6 +924,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_window_unit_id'))
 
     op.drop_table('window')
+    op.drop_table('disclosure_sensitive_word')
+    op.drop_table('disclosure_guide')
     with op.batch_alter_table('approval_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_approval_item_unit_id'))
         batch_op.drop_index(batch_op.f('ix_approval_item_basic_code'))

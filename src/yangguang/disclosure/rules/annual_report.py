@@ -1,0 +1,1 @@
+"""Monitoring rules: annual_report (to be written)."""

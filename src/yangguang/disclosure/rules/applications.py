@@ -1,0 +1,1 @@
+"""Monitoring rules: applications (to be written)."""
