@@ -12,6 +12,7 @@ from yangguang.core.cli import audit_app, calendar_app
 from yangguang.core.errors import YangguangError
 from yangguang.demo.cli import demo
 from yangguang.disclosure.cli import disclosure_app
+from yangguang.inspection.cli import inspect_app
 from yangguang.registry import load_all
 from yangguang.supervision.cli import supervise_app
 from yangguang.web.cli import serve
@@ -24,6 +25,7 @@ app.add_typer(catalogue_app, name="catalogue")
 app.add_typer(case_app, name="case")
 app.add_typer(supervise_app, name="supervise")
 app.add_typer(disclosure_app, name="disclosure")
+app.add_typer(inspect_app, name="inspect")
 app.command("demo")(demo)
 app.command("serve")(serve)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("core", "supervision", "approval", "disclosure")
+MODULES = ("core", "supervision", "approval", "disclosure", "inspection")
 
 
 def load_all() -> None:

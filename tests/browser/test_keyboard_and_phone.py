@@ -43,7 +43,8 @@ def test_the_skip_link_and_tab_order_of_the_home_page(live_server, new_page, sho
     assert box["x"] >= 0 and box["y"] >= 0  # shown on screen once focused
     shots.take(page, "skip-link-focused")
     # the header, in reading order
-    assert [tab(page) for _ in range(6)] == ["阳光政务", "办事指南", "办件查询", "大厅实况", "绩效排名", "工作人员登录"]
+    assert [tab(page) for _ in range(7)] == ["阳光政务", "办事指南", "办件查询", "大厅实况", "绩效排名", "政府信息公开",
+                                          "工作人员登录"]
     # the skip link jumps over the header to the main content
     for _ in range(6):
         page.keyboard.press("Shift+Tab")

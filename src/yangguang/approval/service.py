@@ -41,7 +41,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, NoReturn
@@ -71,6 +71,7 @@ from yangguang.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Y
 from yangguang.core.events import Event, emit, refuse
 from yangguang.core.notify import notify_person
 from yangguang.core.org import ROLE_LABELS, Person, Role, Unit, Window, get_person, get_window, require_role
+from yangguang.core.settings import get_settings
 
 # -- vocabulary ---------------------------------------------------------------------------------------
 CASE_OBLIGATION = "approval.case"  # the whole case: clocks "promised" and "statutory"
@@ -927,8 +928,51 @@ def rate_case(session: Session, case: Case | str, rating: str, channel: str, *, 
     return case
 
 
+# -- reads for other modules: the disclosure annual report [条例 Art. 50; 国办公开办函〔2021〕30号 section 二] --
+LICENSING = "01"  # 事项类型 A.1 行政许可
+
+
+def _local_year(year: int) -> tuple[datetime, datetime]:
+    """The local calendar year as [start, end) in UTC."""
+    zone = get_settings().zone
+    return (datetime.combine(date(year, 1, 1), time(0), zone).astimezone(UTC),
+            datetime.combine(date(year + 1, 1, 1), time(0), zone).astimezone(UTC))
+
+
+def _decision_count(session: Session, unit_id: int, year: int, *, licensing: bool) -> int:
+    start, end = _local_year(year)
+    kind = Item.item_type == LICENSING if licensing else Item.item_type != LICENSING
+    return int(session.scalar(
+        select(func.count()).select_from(Case).join(Item, Item.id == Case.item_id)
+        .where(Case.unit_id == unit_id, kind, Case.decision.in_(list(DECISIONS)),
+               Case.decided_at >= start, Case.decided_at < end)) or 0)
+
+
+def licensing_decision_count(session: Session, unit_id: int, year: int) -> int:
+    """Decisions to grant or deny a licence (items of type 01 行政许可) the unit made in the local
+    calendar year ``year``: the annual report's 第二十条第（五）项 本年处理决定数量. Cases refused at
+    acceptance (不予受理) are not decisions."""
+    return _decision_count(session, unit_id, year, licensing=True)
+
+
+def other_decision_count(session: Session, unit_id: int, year: int) -> int:
+    """The same count for the unit's items of every other type: the 2019 trial format's row
+    其他对外管理服务事项 (处理决定数量)."""
+    return _decision_count(session, unit_id, year, licensing=False)
+
+
+def fees_collected_fen(session: Session, unit_id: int, year: int) -> int:
+    """Fees taken on the unit's cases in the local calendar year, in fen (the annual report's
+    第二十条第（八）项 行政事业性收费 本年收费金额)."""
+    start, end = _local_year(year)
+    return int(session.scalar(
+        select(func.coalesce(func.sum(FeeCharge.amount_fen), 0)).join(Case, Case.id == FeeCharge.case_id)
+        .where(Case.unit_id == unit_id, FeeCharge.charged_at >= start, FeeCharge.charged_at < end)) or 0)
+
+
 __all__ = [
     "Applicant", "CaseState", "StepState", "act_on_step", "begin_special_procedure", "charge_fee",
-    "correction_received", "deliver_result", "end_special_procedure", "extend_case", "get_case", "rate_case",
-    "receive_application", "refuse_application", "request_correction", "request_extension", "supply_materials",
+    "correction_received", "deliver_result", "end_special_procedure", "extend_case", "fees_collected_fen",
+    "get_case", "licensing_decision_count", "other_decision_count", "rate_case", "receive_application",
+    "refuse_application", "request_correction", "request_extension", "supply_materials",
 ]

@@ -184,9 +184,10 @@ def revoke_token(session: Session, token_id: int, *, actor: Person, at: datetime
 
 def record_refusal(session: Session, *, actor: str, method: str, path: str, field: str, reason: str,
                    at: datetime | None = None) -> None:
-    """A permission refusal at the web boundary, written to the audit trail."""
-    audit.record(session, actor=actor, action="auth.refused", entity="route", entity_id=f"{method} {path}",
-                 data={"field": field, "reason": reason}, at=at)
+    """A permission refusal at the web boundary, written to the audit trail (the entry's id holds the first
+    60 characters of the route, its data the whole path)."""
+    audit.record(session, actor=actor, action="auth.refused", entity="route", entity_id=f"{method} {path}"[:60],
+                 data={"field": field, "reason": reason, "path": path}, at=at)
 
 
 def check_guesses(session: Session, scope: str, address: str, *, field: str, limit: int, minutes: int,

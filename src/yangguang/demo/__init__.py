@@ -24,7 +24,7 @@ from yangguang.core import db
 from yangguang.core.auth import set_shared_password
 from yangguang.core.errors import Conflict, InvalidInput
 from yangguang.core.org import Person, Unit
-from yangguang.demo import simulation
+from yangguang.demo import disclosure, simulation
 from yangguang.demo.people import build_staff, load_units
 from yangguang.supervision.models import Card
 
@@ -34,7 +34,7 @@ DEMO_PASSWORD = "qingshan2026"  # every demo account's password (printed by `yan
 
 
 def _setup(session: Session, rng: random.Random):
-    at = datetime.combine(FIRST_DAY - timedelta(days=7), time(9), simulation.ZONE)
+    at = datetime.combine(disclosure.FIRST_DAY - timedelta(days=10), time(9), simulation.ZONE)
     load_units(session, at)
     with resources.as_file(resources.files("yangguang.approval").joinpath("data/county_items.csv")) as path:
         import_catalogue(session, path, actor="demo", at=at)
@@ -70,9 +70,17 @@ def build(*, seed: int = 2026, cases: int = 6000, show_progress: bool = True) ->
         arrivals = _arrival_days(rng, days, cases)
         breaches = simulation.scripted_breaches(sim, session)
         breach_days = dict(zip(sorted(rng.sample(days[5:-5], len(breaches))), breaches, strict=True))
+        county = disclosure.schedule_all(session, sim, cases=cases, last_day=LAST_DAY, end=NOW)
         total_days = (LAST_DAY - FIRST_DAY).days + 1
         with Progress(disable=not show_progress, transient=True) as progress:
-            task = progress.add_task("模拟一年的办件与监察", total=total_days)
+            before = (FIRST_DAY - disclosure.FIRST_DAY).days  # disclosure only, before the hall's year
+            task = progress.add_task("模拟政务公开与一年的办件、监察", total=before + total_days)
+            for offset in range(before):
+                day = disclosure.FIRST_DAY + timedelta(days=offset)
+                sim.schedule(datetime.combine(day, time(8), simulation.ZONE), desk.morning_sweep)
+                sim.run_until(session, datetime.combine(day + timedelta(days=1), time(0), simulation.ZONE))
+                session.commit()
+                progress.advance(task)
             for offset in range(total_days):
                 day = FIRST_DAY + timedelta(days=offset)
                 sim.schedule(datetime.combine(day, time(8), simulation.ZONE), desk.morning_sweep)
@@ -85,11 +93,13 @@ def build(*, seed: int = 2026, cases: int = 6000, show_progress: bool = True) ->
                 progress.advance(task)
         sim.run_until(session, NOW)
         desk.morning_sweep(session, NOW)
-    return summary(sim, seed, cases, clock.perf_counter() - started)
+    return summary(sim, seed, cases, clock.perf_counter() - started, county)
 
 
-def summary(sim: simulation.Simulation, seed: int, cases: int, seconds: float) -> dict[str, Any]:
+def summary(sim: simulation.Simulation, seed: int, cases: int, seconds: float,
+            county: disclosure.DisclosureStats | None = None) -> dict[str, Any]:
     with db.reading() as session:
+        figures = disclosure.summary(session, county or disclosure.DisclosureStats())
         by_state = dict(session.execute(select(Case.state, func.count()).group_by(Case.state)).all())
         by_level = dict(session.execute(select(Card.level, func.count()).group_by(Card.level)).all())
         open_cards = session.scalar(select(func.count()).select_from(Card).where(Card.state != "closed"))
@@ -99,7 +109,7 @@ def summary(sim: simulation.Simulation, seed: int, cases: int, seconds: float) -
     stats = sim.stats
     return {
         "seed": seed, "cases_requested": cases, "seconds": round(seconds, 1),
-        "period": {"from": FIRST_DAY, "to": LAST_DAY, "looked_at": NOW},
+        "period": {"from": FIRST_DAY, "to": LAST_DAY, "looked_at": NOW, "disclosure_from": disclosure.FIRST_DAY},
         "cases": {"received": stats.received, "by_state": by_state, "incomplete_at_first": stats.incomplete,
                   "special_procedures": stats.special_procedures, "extensions": stats.extensions,
                   "overcharged": stats.overcharged},
@@ -107,6 +117,7 @@ def summary(sim: simulation.Simulation, seed: int, cases: int, seconds: float) -
         "scripted_breaches": stats.scripted_breaches,
         "sample_case": {"number": sample[0], "query_code": sample[1]} if sample else None,
         "sample_red_card": red,
+        "disclosure": figures,
         "accounts": [{"login": login, "role": role, "unit": unit} for login, role, unit in sim.staff.accounts],
         "password": DEMO_PASSWORD,
     }

@@ -44,6 +44,7 @@ def _report(result: dict, address: str) -> None:
     console.print(f"[bold]青山县演示数据已生成[/bold] ({result['seconds']} s, seed {result['seed']}) → {url}")
     console.print(f"办件 {result['cases']['received']} 件：{states}")
     console.print(f"监察：{levels}；未销号 {result['cards']['open']} 张")
+    _disclosure(result.get("disclosure"))
     prefix = f"YANGGUANG_DATABASE_URL={url} .venv/bin/yangguang"
     console.print("\n[bold]Where to look next[/bold]")
     hints = [f"{prefix} supervise cards --level red", f"{prefix} supervise scores --period 2026-10",
@@ -54,12 +55,21 @@ def _report(result: dict, address: str) -> None:
     if result["sample_case"]:
         number, code = result["sample_case"]["number"], result["sample_case"]["query_code"]
         hints += [f"{prefix} case show {number}", f"{prefix} case progress {number} --code {code}"]
+    figures = result.get("disclosure") or {}
+    sample_app = figures.get("sample_application")
+    hints += [f"{prefix} disclosure annual-report --org FGJ --year 2025 --format html --out /tmp/fgj-2025.html",
+              f"{prefix} supervise cards --json | grep disclosure."]
     for hint in hints:
         console.print(f"  {hint}", soft_wrap=True)
     if result["sample_case"]:
         console.print(f"\n[bold]Portal[/bold] {address}/  办件查询: {address}/progress (编号 {number}, 查询码 {code})")
     else:
         console.print(f"\n[bold]Portal[/bold] {address}/")
+    if sample_app:
+        console.print(f"依申请公开进度查询: {address}/disclosure/progress (编号 {sample_app['number']}, "
+                      f"查询码 {sample_app['query_code']})")
+    if figures.get("sample_publication"):
+        console.print(f"公开目录索引号示例: {figures['sample_publication']}")
     console.print(f"Staff workspace {address}/login · API {address}/api/v1 · OpenAPI {address}/openapi.json")
     title = f"Demo accounts: one of each role (every department has its own); password {result['password']}"
     table = Table(title=title)
@@ -75,3 +85,19 @@ def _one_per_role(accounts: list[dict]) -> list[dict]:
     for account in accounts:
         seen.setdefault(account["role"], account)
     return list(seen.values())
+
+
+def _disclosure(figures: dict | None) -> None:
+    """One line each for the catalogue, the applications and the annual reports."""
+    if not figures:
+        return
+    pubs, apps, reports = figures["publications"], figures["applications"], figures["reports"]
+    outcomes = apps["by_outcome"]
+    top = "、".join(f"{k} {v}" for k, v in sorted(outcomes.items(), key=lambda kv: -kv[1])[:4])
+    console.print(f"主动公开：已公开 {pubs['by_state'].get('published', 0)} 条（审查退回后修改 "
+                  f"{pubs['rejected_in_review']} 条，超期发布 {pubs['late']} 条，已废止 {pubs['repealed']} 件）")
+    console.print(f"依申请公开：{sum(apps['by_state'].values())} 件，答复类型 {len(outcomes)} 种（{top}……），"
+                  f"超期答复 {apps['late']} 件；行政复议、诉讼 {sum(figures['remedies'].values())} 件")
+    published = "、".join(f"{year} 年度 {n} 份" for year, n in sorted(reports["published"].items()))
+    console.print(f"年度报告：已公开 {published}（2025 年度逾期 {reports['late_2025']} 份）；"
+                  f"政务公开监察卡 {sum(figures['cards'].values())} 张")

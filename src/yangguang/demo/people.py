@@ -89,7 +89,7 @@ def build_staff(session: Session, rng: random.Random, at: datetime) -> Staff:
         if not staff.has(unit.id, Role.CLERK.value):  # co-implementing departments receive nothing themselves
             continue
         staff.accounts += [(f"{prefix}_clerk1", "窗口人员", unit.name), (f"{prefix}_appr1", "审批人员", unit.name),
-                           (f"{prefix}_head", "单位负责人", unit.name)]
+                           (f"{prefix}_head", "单位负责人", unit.name), (f"{prefix}_gk1", "政务公开办", unit.name)]
     centre = units["ZWZX"]
     cashier = add_window(session, number="C01", name="综合收费窗口", unit=centre, actor="demo", at=at)
     staff.finance = [add(centre, Role.FINANCE, f"finance{n}", cashier) for n in (1, 2)]
@@ -97,6 +97,15 @@ def build_staff(session: Session, rng: random.Random, at: datetime) -> Staff:
     staff.supervisors = [add(oversight, Role.SUPERVISOR, f"jw_super{n}") for n in (1, 2)]
     add(oversight, Role.UNIT_HEAD, "jw_head")
     add(centre, Role.ADMIN, "admin")
+    _disclosure_staff(staff, units, add)
     staff.accounts += [("finance1", "收费窗口", centre.name), ("jw_super1", "纪检监察", oversight.name),
                        ("admin", "系统管理员", centre.name)]
     return staff
+
+
+def _disclosure_staff(staff: Staff, units: dict[str, Unit], add) -> None:
+    """Every organ's disclosure office (政务公开办): it drafts, publishes and answers requests. A drafter
+    cannot review their own item, so an organ without a head gets a second disclosure officer."""
+    for code, unit in sorted(units.items()):
+        for n in (1, 2) if not staff.has(unit.id, Role.UNIT_HEAD.value) else (1,):
+            add(unit, Role.DISCLOSURE, f"{code.lower()}_gk{n}")

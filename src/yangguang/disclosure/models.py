@@ -86,7 +86,7 @@ class SensitiveWord(Base):
 
 
 class DisclosureGuide(Base):
-    """An organ's disclosure guide (政府信息公开指南) [条例 Art. 24]."""
+    """An organ's disclosure guide (政府信息公开指南) [条例 Art. 12]."""
 
     __tablename__ = "disclosure_guide"
 

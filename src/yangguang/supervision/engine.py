@@ -51,7 +51,8 @@ RECTIFICATION_KIND = "supervision.rectification"
 RECTIFICATION_CLOCK = "rectification"
 CARD_ISSUED = "supervision.card_issued"
 CLOCK_LABELS = {"promised": "承诺时限", "statutory": "法定时限", "step": "环节时限", "rectification": "整改时限",
-                "notice": "告知时限", "reply": "答复时限"}
+                "notice": "告知时限", "reply": "答复时限", "proactive": "主动公开时限",
+                "correction_notice": "补正告知时限", "report": "报告公布时限"}
 _RAISED = "supervision.raised_cards"
 _RECIPIENTS = "supervision.recipients"
 

@@ -8,10 +8,17 @@ only the clocks actually due — and lets the engine judge each one, which raise
 deduplicated besides, so a clock judged twice never raises a card twice.
 
 The ``SweepState`` row is locked for the run, which serialises concurrent sweeps on PostgreSQL.
+
+Modules register with :func:`before_sweep` the work that time itself creates and that must be done
+before the clocks are judged — e.g. opening, once the year has turned, the obligation of every organ's
+annual disclosure report due on 31 January. Each hook runs at the start of every sweep, in its
+transaction and after the lock, as ``hook(session, at)``; it must be idempotent and cheap when there
+is nothing to do.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +29,16 @@ from yangguang.core.clocks import Clock
 from yangguang.supervision import engine
 from yangguang.supervision.models import SweepState
 from yangguang.supervision.registry import Level
+
+SweepHook = Callable[[Session, datetime], object]
+_before_sweep: list[SweepHook] = []
+
+
+def before_sweep(hook: SweepHook) -> SweepHook:
+    """Run ``hook(session, at)`` at the start of every sweep (see the module docstring)."""
+    if hook not in _before_sweep:
+        _before_sweep.append(hook)
+    return hook
 
 
 def due_clocks(at: datetime, batch: int, after: tuple[datetime, int] | None = None):
@@ -50,6 +67,9 @@ def sweep(session: Session, at: datetime, *, batch: int | None = None) -> dict[s
         raise ValueError("sweep needs an aware moment")
     batch = batch or int(engine.settings()["sweep_batch"])
     state = _state(session)
+    for hook in list(_before_sweep):
+        hook(session, at)
+    session.flush()
     examined, after = 0, None
     with engine.collecting(session) as raised:
         while True:

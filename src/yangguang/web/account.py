@@ -19,7 +19,8 @@ router = APIRouter()
 
 # Where each role starts after logging in (the first role a person holds that is listed here).
 ROLE_HOME = (("admin", "/staff/admin"), ("supervisor", "/staff/cards"), ("unit_head", "/staff/cards"),
-             ("approver", "/staff/queue"), ("clerk", "/staff/cases"), ("finance", "/staff/cases"))
+             ("approver", "/staff/queue"), ("clerk", "/staff/cases"), ("finance", "/staff/cases"),
+             ("disclosure", "/staff/disclosure"))
 
 
 def _address(request: Request) -> str:

@@ -15,7 +15,7 @@ from yangguang.core.org import ROLE_LABELS, Role
 from yangguang.core.settings import get_settings
 from yangguang.web.deps import csrf_token
 
-TEMPLATE_PACKAGES = ("yangguang.web", "yangguang.approval", "yangguang.supervision")
+TEMPLATE_PACKAGES = ("yangguang.web", "yangguang.approval", "yangguang.supervision", "yangguang.disclosure")
 
 
 def _local(moment: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:

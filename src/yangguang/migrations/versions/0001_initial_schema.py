@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 08:22:31.273954
+Create Date: 2026-11-22 09:06:20.489854
 """
 from collections.abc import Sequence
 
@@ -197,6 +197,28 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_disclosure_sensitive_word')),
     sa.UniqueConstraint('unit_id', 'word', name=op.f('uq_disclosure_sensitive_word_unit_id'))
     )
+    op.create_table('inspection_site',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('url', sa.String(length=2000), nullable=False),
+    sa.Column('scope_hosts', sa.JSON(), nullable=False),
+    sa.Column('scope_prefixes', sa.JSON(), nullable=False),
+    sa.Column('has_services', sa.Boolean(), nullable=False),
+    sa.Column('is_portal', sa.Boolean(), nullable=False),
+    sa.Column('inspect_every_days', sa.Integer(), nullable=False),
+    sa.Column('max_pages', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_inspection_site_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inspection_site')),
+    sa.UniqueConstraint('url', name=op.f('uq_inspection_site_url'))
+    )
+    with op.batch_alter_table('inspection_site', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inspection_site_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('window',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('number', sa.String(length=20), nullable=False),
@@ -253,6 +275,69 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('approval_item_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_approval_item_version_item_id'), ['item_id'], unique=False)
+
+    op.create_table('inspection',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('site_id', sa.Integer(), nullable=False),
+    sa.Column('started_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('finished_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('trigger', sa.String(length=10), nullable=False),
+    sa.Column('actor', sa.String(length=100), nullable=False),
+    sa.Column('pages_checked', sa.Integer(), nullable=False),
+    sa.Column('links_checked', sa.Integer(), nullable=False),
+    sa.Column('broken_count', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Numeric(precision=5, scale=1), nullable=True),
+    sa.Column('qualified', sa.Boolean(), nullable=False),
+    sa.Column('vetoes', sa.JSON(), nullable=False),
+    sa.Column('deductions', sa.JSON(), nullable=False),
+    sa.Column('summary', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['site_id'], ['inspection_site.id'], name=op.f('fk_inspection_site_id_inspection_site')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inspection'))
+    )
+    with op.batch_alter_table('inspection', schema=None) as batch_op:
+        batch_op.create_index('ix_inspection_site_started', ['site_id', 'started_at'], unique=False)
+
+    op.create_table('inspection_baseline',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('site_id', sa.Integer(), nullable=False),
+    sa.Column('url', sa.String(length=2000), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['site_id'], ['inspection_site.id'], name=op.f('fk_inspection_baseline_site_id_inspection_site')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inspection_baseline')),
+    sa.UniqueConstraint('site_id', 'url', name=op.f('uq_inspection_baseline_site_id'))
+    )
+    op.create_table('inspection_column',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('site_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('url', sa.String(length=2000), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('update_days', sa.Integer(), nullable=False),
+    sa.Column('discovered', sa.Boolean(), nullable=False),
+    sa.Column('confirmed', sa.Boolean(), nullable=False),
+    sa.Column('monitored', sa.Boolean(), nullable=False),
+    sa.Column('blank_allowed', sa.Boolean(), nullable=False),
+    sa.Column('blank_reason', sa.String(length=300), nullable=False),
+    sa.Column('created_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['site_id'], ['inspection_site.id'], name=op.f('fk_inspection_column_site_id_inspection_site')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inspection_column')),
+    sa.UniqueConstraint('site_id', 'url', name=op.f('uq_inspection_column_site_id'))
+    )
+    op.create_table('inspection_probe',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('site_id', sa.Integer(), nullable=False),
+    sa.Column('at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('seconds', sa.Float(), nullable=True),
+    sa.Column('status', sa.Integer(), nullable=True),
+    sa.Column('error', sa.String(length=300), nullable=False),
+    sa.ForeignKeyConstraint(['site_id'], ['inspection_site.id'], name=op.f('fk_inspection_probe_site_id_inspection_site')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inspection_probe'))
+    )
+    with op.batch_alter_table('inspection_probe', schema=None) as batch_op:
+        batch_op.create_index('ix_inspection_probe_site_at', ['site_id', 'at'], unique=False)
 
     op.create_table('person',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -515,6 +600,44 @@ def upgrade() -> None:
         batch_op.create_index('ix_disclosure_publication_published', ['state', 'published_at'], unique=False)
         batch_op.create_index('ix_disclosure_publication_unit_state', ['unit_id', 'state'], unique=False)
 
+    op.create_table('inspection_problem',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('site_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('inspection_id', sa.Integer(), nullable=False),
+    sa.Column('last_seen_inspection_id', sa.Integer(), nullable=False),
+    sa.Column('resolved_inspection_id', sa.Integer(), nullable=True),
+    sa.Column('check', sa.String(length=40), nullable=False),
+    sa.Column('checklist_item', sa.String(length=40), nullable=False),
+    sa.Column('url', sa.String(length=2000), nullable=False),
+    sa.Column('severity', sa.String(length=10), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('evidence', sa.JSON(), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('obligation_id', sa.Integer(), nullable=True),
+    sa.Column('found_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('last_seen_at', yangguang.core.db.UTCDateTime(), nullable=False),
+    sa.Column('reported_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.Column('report_note', sa.Text(), nullable=False),
+    sa.Column('reported_by', sa.String(length=100), nullable=True),
+    sa.Column('resolved_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.Column('dismissed_at', yangguang.core.db.UTCDateTime(), nullable=True),
+    sa.Column('dismiss_reason', sa.Text(), nullable=False),
+    sa.Column('dismissed_by', sa.String(length=100), nullable=True),
+    sa.ForeignKeyConstraint(['inspection_id'], ['inspection.id'], name=op.f('fk_inspection_problem_inspection_id_inspection')),
+    sa.ForeignKeyConstraint(['last_seen_inspection_id'], ['inspection.id'], name=op.f('fk_inspection_problem_last_seen_inspection_id_inspection')),
+    sa.ForeignKeyConstraint(['obligation_id'], ['obligation.id'], name=op.f('fk_inspection_problem_obligation_id_obligation')),
+    sa.ForeignKeyConstraint(['resolved_inspection_id'], ['inspection.id'], name=op.f('fk_inspection_problem_resolved_inspection_id_inspection')),
+    sa.ForeignKeyConstraint(['site_id'], ['inspection_site.id'], name=op.f('fk_inspection_problem_site_id_inspection_site')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_inspection_problem_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inspection_problem'))
+    )
+    with op.batch_alter_table('inspection_problem', schema=None) as batch_op:
+        batch_op.create_index('ix_inspection_problem_site_fingerprint', ['site_id', 'fingerprint'], unique=False)
+        batch_op.create_index('ix_inspection_problem_site_state', ['site_id', 'state'], unique=False)
+        batch_op.create_index('ix_inspection_problem_unit_state', ['unit_id', 'state'], unique=False)
+
     op.create_table('supervision_rating',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('obligation_id', sa.Integer(), nullable=True),
@@ -683,6 +806,25 @@ def upgrade() -> None:
     with op.batch_alter_table('disclosure_review', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_disclosure_review_publication_id'), ['publication_id'], unique=False)
 
+    op.create_table('inspection_finding',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('inspection_id', sa.Integer(), nullable=False),
+    sa.Column('problem_id', sa.Integer(), nullable=True),
+    sa.Column('check', sa.String(length=40), nullable=False),
+    sa.Column('checklist_item', sa.String(length=40), nullable=False),
+    sa.Column('url', sa.String(length=2000), nullable=False),
+    sa.Column('severity', sa.String(length=10), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('evidence', sa.JSON(), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['inspection_id'], ['inspection.id'], name=op.f('fk_inspection_finding_inspection_id_inspection')),
+    sa.ForeignKeyConstraint(['problem_id'], ['inspection_problem.id'], name=op.f('fk_inspection_finding_problem_id_inspection_problem')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inspection_finding'))
+    )
+    with op.batch_alter_table('inspection_finding', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inspection_finding_inspection_id'), ['inspection_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inspection_finding_problem_id'), ['problem_id'], unique=False)
+
     op.create_table('supervision_card',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('number', sa.String(length=20), nullable=False),
@@ -815,6 +957,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_supervision_card_issued_at'))
 
     op.drop_table('supervision_card')
+    with op.batch_alter_table('inspection_finding', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inspection_finding_problem_id'))
+        batch_op.drop_index(batch_op.f('ix_inspection_finding_inspection_id'))
+
+    op.drop_table('inspection_finding')
     with op.batch_alter_table('disclosure_review', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_disclosure_review_publication_id'))
 
@@ -857,6 +1004,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_supervision_rating_at'))
 
     op.drop_table('supervision_rating')
+    with op.batch_alter_table('inspection_problem', schema=None) as batch_op:
+        batch_op.drop_index('ix_inspection_problem_unit_state')
+        batch_op.drop_index('ix_inspection_problem_site_state')
+        batch_op.drop_index('ix_inspection_problem_site_fingerprint')
+
+    op.drop_table('inspection_problem')
     with op.batch_alter_table('disclosure_publication', schema=None) as batch_op:
         batch_op.drop_index('ix_disclosure_publication_unit_state')
         batch_op.drop_index('ix_disclosure_publication_published')
@@ -908,6 +1061,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_person_unit_id'))
 
     op.drop_table('person')
+    with op.batch_alter_table('inspection_probe', schema=None) as batch_op:
+        batch_op.drop_index('ix_inspection_probe_site_at')
+
+    op.drop_table('inspection_probe')
+    op.drop_table('inspection_column')
+    op.drop_table('inspection_baseline')
+    with op.batch_alter_table('inspection', schema=None) as batch_op:
+        batch_op.drop_index('ix_inspection_site_started')
+
+    op.drop_table('inspection')
     with op.batch_alter_table('approval_item_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_approval_item_version_item_id'))
 
@@ -924,6 +1087,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_window_unit_id'))
 
     op.drop_table('window')
+    with op.batch_alter_table('inspection_site', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inspection_site_unit_id'))
+
+    op.drop_table('inspection_site')
     op.drop_table('disclosure_sensitive_word')
     op.drop_table('disclosure_guide')
     with op.batch_alter_table('approval_item', schema=None) as batch_op:
