@@ -36,7 +36,9 @@ demo: $(STAMP) $(VENDORED)
 ## Lint, then every test on SQLite and on PostgreSQL (mandatory under CI=true).
 test: $(STAMP) $(VENDORED) system-packages
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q --ignore=tests/browser
+	# Playwright's sync API keeps an event loop running in its worker: browser tests get processes of their own
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q tests/browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
