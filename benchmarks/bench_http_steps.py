@@ -15,8 +15,8 @@ the pool's pre-ping), written as four pgbench scripts and run with ``pgbench -M 
 concurrency against the same database; (d) both figures, the ratio (target >= 0.5) and p50/p99.
 
 How the pgbench scripts are derived (every statement of the captured transition, in order):
-  * BEGIN; the pool's ``SELECT 1`` pre-ping; every SELECT (token, person, case with its steps,
-    obligations with clocks, the audit head ``FOR UPDATE``, the calendar and rule-state stamps), every
+  * BEGIN; the pool's ``SELECT 1`` pre-ping; every SELECT (the token with its holder, the case with its
+    steps, obligations with clocks, the audit head ``FOR UPDATE``, the calendar and rule-state stamps), every
     INSERT and UPDATE; COMMIT. Values are the captured ones, rendered as literals by psycopg.
   * An ``executemany`` (the audit entries; several clocks) is what psycopg sends in one pipeline: the
     same statements between ``\\startpipeline`` and ``\\endpipeline``.
@@ -196,7 +196,7 @@ class Recorder:
                 self.locked_at = None
 
 
-async def through_app(url: str, tokens: dict[str, str], warm: list[str], capture: str, timed: list[str],
+async def through_app(tokens: dict[str, str], warm: list[str], capture: str, timed: list[str],
                       recorder: Recorder) -> dict[str, Any]:
     """Warm up, capture one case's four transitions, then time more of them: through the application's
     ASGI app in this process (the code ``yangguang serve`` runs, without the network and uvicorn)."""
@@ -261,7 +261,7 @@ def direct(url: str, tokens: dict[str, str], numbers: list[str], recorder: Recor
 def in_process(url: str, tokens: dict[str, str], numbers: list[str]) -> dict[str, Any]:
     """Capture and time through the app; time and profile the same work called directly."""
     recorder = Recorder(db.get_engine(url))
-    app = asyncio.run(through_app(url, tokens, numbers[:2], numbers[2], numbers[3:23], recorder))
+    app = asyncio.run(through_app(tokens, numbers[:2], numbers[2], numbers[3:23], recorder))
     timing = direct(url, tokens, numbers[23:43], recorder)
     profile = cProfile.Profile()
     direct(url, tokens, numbers[43:63], profile=profile)

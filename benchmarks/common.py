@@ -61,12 +61,19 @@ def machine() -> dict[str, object]:
 
 def save(name: str, result: dict[str, object], *, merge: bool = False) -> Path:
     """Write ``results/NAME.json``; with ``merge``, keep the entries of earlier runs this one did not
-    produce (a run of one backend keeps the other backend's figures)."""
+    produce (a run of one backend keeps the other backend's figures). Merged entries each carry the
+    ``machine`` facts (commit, time) of the run that produced them; the file's own are this run's."""
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
-    if merge and path.exists():
-        earlier = json.loads(path.read_text("utf-8"))
-        earlier.pop("machine", None)
-        result = {**earlier, **result}
-    path.write_text(json.dumps({"machine": machine(), **result}, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    facts = machine()
+    if merge:
+        result = {key: {**value, "machine": facts} if isinstance(value, dict) else value
+                  for key, value in result.items()}
+        if path.exists():
+            earlier = json.loads(path.read_text("utf-8"))
+            previous = earlier.pop("machine", None)
+            earlier = {key: {**value, "machine": value.get("machine", previous)} if isinstance(value, dict) else value
+                       for key, value in earlier.items()}
+            result = {**earlier, **result}
+    path.write_text(json.dumps({"machine": facts, **result}, ensure_ascii=False, indent=2) + "\n", "utf-8")
     return path

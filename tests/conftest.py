@@ -98,6 +98,20 @@ def db_url(request, tmp_path, monkeypatch) -> str:
 
 
 @pytest.fixture
+def config_file(tmp_path, monkeypatch):
+    """Write a deployment configuration file (TOML text) and make it the one in force for the test."""
+    def write(content: str) -> None:
+        path = tmp_path / "yangguang.toml"
+        path.write_text(content, "utf-8")
+        monkeypatch.setenv("YANGGUANG_CONFIG", str(path))
+        reset_settings()
+
+    yield write
+    monkeypatch.delenv("YANGGUANG_CONFIG", raising=False)
+    reset_settings()
+
+
+@pytest.fixture
 def rules():
     """Register monitoring rules for one test only: ``rules(ClockRule(...))``."""
     from yangguang.supervision import registry
@@ -112,6 +126,21 @@ def rules():
     yield add
     for code in added:
         registry.unregister(code)
+
+
+@pytest.fixture
+def events():
+    """Every domain event emitted during the test, in order."""
+    from yangguang.core import events as core_events
+
+    seen: list[core_events.Event] = []
+
+    def record(_session, event):
+        seen.append(event)
+
+    core_events.subscribe(record)
+    yield seen
+    core_events._handlers.remove(record)
 
 
 @pytest.fixture

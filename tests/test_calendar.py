@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import chinese_calendar
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from yangguang.core.calendar import CalendarDay, WorkCalendar
+from yangguang.core.calendar import CalendarDay, WorkCalendar, end_of_day, start_of_day
 from yangguang.core.errors import UnknownCalendarYear
 
 DATA = Path(__file__).parent / "data"
@@ -141,6 +142,7 @@ BAD_FILES = {
     "empty.toml": 'year = 2027\n',
     "unknown-key.toml": '[[holiday]]\nname = "x"\nfrom = 2026-05-03\nto = 2026-05-03\ncolour = "red"\n',
     "not-toml.toml": 'this is not toml',
+    "year-2101.toml": 'year = 2101\n[[holiday]]\nname = "x"\nfrom = 2101-05-03\nto = 2101-05-03\n',
 }
 
 
@@ -159,3 +161,9 @@ def test_cli_load_bad_file_changes_nothing(run_cli, db_url, tmp_path, name):
 def test_cli_load_missing_file(run_cli, tmp_path):
     result = run_cli("calendar", "load", str(tmp_path / "nope.toml"))
     assert result.code == 2 and result.err.startswith("error: file: 文件 ") and "nope.toml 不存在" in result.err
+
+
+def test_a_local_day_begins_and_ends_at_local_midnight():
+    zone = ZoneInfo("Asia/Shanghai")
+    assert start_of_day(date(2026, 3, 2), zone) == datetime(2026, 3, 1, 16, 0, tzinfo=UTC)
+    assert end_of_day(date(2026, 3, 1), zone) == start_of_day(date(2026, 3, 2), zone)

@@ -18,24 +18,11 @@ from tests.factories import at
 from yangguang.approval import queries, service
 from yangguang.approval.models import Case, CaseNotice, CaseStep, FeeCharge
 from yangguang.core import audit
-from yangguang.core import events as core_events
 from yangguang.core.audit import AuditEntry
 from yangguang.core.clocks import Clock, ClockState, Obligation, ObligationState
 from yangguang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 APPLICANT = {"name": "某某餐饮有限公司", "type": "2", "id_number": "91330100MA2ABCDE1X", "phone": "13800000000"}
-
-
-@pytest.fixture
-def events():
-    seen: list[core_events.Event] = []
-
-    def record(_session, event):
-        seen.append(event)
-
-    core_events.subscribe(record)
-    yield seen
-    core_events._handlers.remove(record)
 
 
 @pytest.fixture
@@ -553,6 +540,7 @@ def test_a_first_review_forwarded_late_gets_its_card(db, hall):
     sweep(db, at("2026-03-31 08:00"))
     late = db.scalars(select(Card).where(Card.rule_code == "approval.first_review_late")).all()
     assert [(c.level, c.subject_id) for c in late] == [("yellow", str(row.id))]
+    assert "已超过初审报送时限（20个工作日" in late[0].reason
 
 
 def test_a_first_review_forwarded_in_time_raises_nothing(db, hall):

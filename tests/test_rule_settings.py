@@ -16,7 +16,6 @@ from yangguang.core import db as core_db
 from yangguang.core.audit import AuditEntry, write_entries
 from yangguang.core.errors import InvalidInput
 from yangguang.core.events import Event, emit
-from yangguang.core.settings import reset_settings
 from yangguang.supervision import registry
 from yangguang.supervision.models import RuleSetting, RuleSettingsState
 from yangguang.supervision.registry import ClockRule, EventRule, Level, Trigger
@@ -25,19 +24,6 @@ from yangguang.supervision.sweep import sweep
 
 T = at("2026-03-02 09:00")
 COMMON = dict(category="时效", source=SOURCE, obligation_kind="test.case", clock_kind="promised")
-
-
-@pytest.fixture
-def config_file(tmp_path, monkeypatch):
-    def write(content: str) -> None:
-        path = tmp_path / "yangguang.toml"
-        path.write_text(content, "utf-8")
-        monkeypatch.setenv("YANGGUANG_CONFIG", str(path))
-        reset_settings()
-
-    yield write
-    monkeypatch.delenv("YANGGUANG_CONFIG", raising=False)
-    reset_settings()
 
 
 def _late_reply(rules):

@@ -22,9 +22,8 @@ from yangguang.core.clocks import ClockState, Obligation, ObligationState
 from yangguang.core.errors import Conflict, Forbidden, InvalidInput
 from yangguang.core.events import Event, emit
 from yangguang.core.notify import InboxMessage, Notification
-from yangguang.core.settings import reset_settings
 from yangguang.supervision import registry, service
-from yangguang.supervision.engine import RECTIFICATION_KIND
+from yangguang.supervision.engine import CLOCK_LABELS, RECTIFICATION_KIND
 from yangguang.supervision.models import Card, CardState, Finding, Rating, SweepState
 from yangguang.supervision.registry import ClockRule, EventRule, Level, Trigger
 from yangguang.supervision.sweep import sweep
@@ -70,20 +69,6 @@ def time_rules(rules):
     rules(ClockRule(code="test.overdue_by", name="超过承诺时限3个工作日", trigger=Trigger.OVERDUE_BY, level=Level.RED,
                     params={"workdays": 3}, **common))
     return rules
-
-
-@pytest.fixture
-def config_file(tmp_path, monkeypatch):
-    """Write a deployment configuration file and make it the one in force."""
-    def write(text: str) -> None:
-        path = tmp_path / "yangguang.toml"
-        path.write_text(text, "utf-8")
-        monkeypatch.setenv("YANGGUANG_CONFIG", str(path))
-        reset_settings()
-
-    yield write
-    monkeypatch.delenv("YANGGUANG_CONFIG", raising=False)
-    reset_settings()
 
 
 def cards_of(db, rule_code: str | None = None) -> list[Card]:
@@ -315,6 +300,12 @@ def test_rated_events_store_ratings(db):
     assert error.value.field == "rating"
 
 
+def test_every_clock_a_registered_rule_watches_is_named_in_card_reasons():
+    """A clock rule's card reason names the clock ("已超过整改时限"), never its code ("rectify")."""
+    watched = {(r.code, r.clock_kind) for r in registry.all_rules() if isinstance(r, ClockRule)}
+    assert watched and {(code, kind) for code, kind in watched if kind not in CLOCK_LABELS} == set()
+
+
 # -- notifications ------------------------------------------------------------------------------------
 def test_a_card_notifies_person_unit_and_heads_and_red_goes_to_supervisors(db, time_rules):
     org = Org(db)
@@ -335,7 +326,7 @@ def test_a_card_notifies_person_unit_and_heads_and_red_goes_to_supervisors(db, t
     red = cards_of(db, "test.overdue_by")[0]
     supervisor_inbox = db.scalars(select(InboxMessage).where(InboxMessage.person_id == org.supervisor.id)).all()
     assert [m.ref for m in supervisor_inbox] == [f"card:{red.id}"]
-    assert supervisor_inbox[0].title.startswith("【红牌】")
+    assert supervisor_inbox[0].title.startswith("【红牌】") and supervisor_inbox[0].link == f"/staff/cards/{red.number}"
 
 
 # -- escalation ---------------------------------------------------------------------------------------

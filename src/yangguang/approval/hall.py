@@ -7,7 +7,7 @@ accepted and completed today ..."]. Definitions:
 * accepted on a day: ``accepted_at`` in that local day, unless the acceptance was withdrawn by a
   refusal (不予受理); completed: ``completed_at`` in it;
 * on time: completed before the due moment of the case's promised clock (承诺时限) — the same test
-  performance scoring applies (``core.clocks.STOPPEDSTOPPED_ON_TIME``);
+  performance scoring applies (``core.clocks.STOPPED_ON_TIME``);
 * this month: from the first of the day's month to the end of the day;
 * in progress: accepted and not yet closed (completed, or the acceptance withdrawn by a refusal) at
   the end of the day; for today, at this moment.
@@ -19,7 +19,7 @@ indexed column (``accepted_at``, ``completed_at``; today's cases in progress by 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from yangguang.approval.models import Case, Item
 from yangguang.approval.service import CASE_OBLIGATION, CaseState
-from yangguang.core.clocks import STOPPED_ON_TIME, Clock, Obligation, local_day
+from yangguang.core.calendar import start_of_day
+from yangguang.core.clocks import STOPPED_ON_TIME, Clock, Obligation, local_day, on_time_rate
 from yangguang.core.errors import InvalidInput
 from yangguang.core.org import Unit, Window
 from yangguang.core.settings import get_settings
@@ -38,12 +39,7 @@ OPEN_STATES = (CaseState.IN_PROGRESS, CaseState.SUSPENDED)  # accepted, not yet 
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(0), get_settings().zone)
-
-
-def rate(on_time: int, completed: int) -> float | None:
-    """The on-time rate in per cent with one decimal; None when nothing was completed."""
-    return round(100.0 * on_time / completed, 1) if completed else None
+    return start_of_day(day, get_settings().zone)
 
 
 def check_day(day: date, now: datetime) -> None:
@@ -110,8 +106,8 @@ def hall_board(session: Session, day: date, *, now: datetime) -> dict[str, Any]:
 def _figures(accepted: int, completed: int, on_time: int, month_completed: int, month_on_time: int,
              in_progress: int, **names: str) -> dict[str, Any]:
     return {**names, "accepted": accepted, "completed": completed, "on_time": on_time,
-            "on_time_rate": rate(on_time, completed), "month_completed": month_completed,
-            "month_on_time": month_on_time, "month_on_time_rate": rate(month_on_time, month_completed),
+            "on_time_rate": on_time_rate(on_time, completed), "month_completed": month_completed,
+            "month_on_time": month_on_time, "month_on_time_rate": on_time_rate(month_on_time, month_completed),
             "in_progress": in_progress}
 
 
@@ -122,7 +118,7 @@ def headline(session: Session, *, now: datetime) -> dict[str, Any]:
     completed, _today, on_time, _both = _completed(session, _start_of(today.replace(day=1)), now, _start_of(today),
                                                    by_window=False)
     return {"items": items, "month": today.strftime("%Y-%m"), "completed": completed, "on_time": on_time,
-            "on_time_rate": rate(on_time, completed)}
+            "on_time_rate": on_time_rate(on_time, completed)}
 
 
 def unit_windows(session: Session, unit_id: int) -> list[dict[str, str]]:

@@ -34,13 +34,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yangguang.approval import codes
+from yangguang.core.db import MAX_INT
 from yangguang.core.errors import InvalidInput
 from yangguang.core.org import ROLE_LABELS, Role, Unit
 from yangguang.core.settings import config_section
 from yangguang.core.validation import validation_reason
 
 MAX_LIMIT = 10_000  # far above any statutory limit; keeps numbers inside a 32-bit column
-MAX_FEE_FEN = 2**31 - 1
+MAX_FEE_FEN = MAX_INT
 MAX_COPIES = 1_000
 TIME_UNITS = {"工作日": "workdays", "自然日": "natural_days", "工作小时": "work_hours"}  # core.clocks.ClockUnit
 TIME_UNIT_LABELS = {value: label for label, value in TIME_UNITS.items()}

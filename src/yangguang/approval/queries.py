@@ -32,8 +32,9 @@ from yangguang.approval.service import (
     local_date,
 )
 from yangguang.core import audit
-from yangguang.core.calendar import end_of_day, get_calendar
+from yangguang.core.calendar import get_calendar, start_of_day
 from yangguang.core.clocks import UNIT_LABELS, Clock, ClockState, ClockUnit, used_units
+from yangguang.core.db import MAX_INT
 from yangguang.core.errors import InvalidInput, NotFound
 from yangguang.core.org import Person, Unit, Window, get_unit
 from yangguang.core.settings import get_settings
@@ -94,10 +95,6 @@ def find_case(session: Session, number: str, scope: CaseScope) -> Case:
 PROGRESS_NOT_FOUND = "未找到该办件：请核对办件编号和查询码"
 
 
-def _day_start(day: date) -> datetime:
-    return end_of_day(day - timedelta(days=1), get_settings().zone)
-
-
 def cases_query(*, scope: CaseScope | None = None, unit_id: int | None = None, state: str | None = None,
                 item: str | None = None, number_prefix: str | None = None, received_from: date | None = None,
                 received_to: date | None = None, awaiting_fee: bool = False) -> Select:
@@ -121,9 +118,9 @@ def cases_query(*, scope: CaseScope | None = None, unit_id: int | None = None, s
     if received_from and received_to and received_to < received_from:
         raise InvalidInput("received_to", f"收件日期止 {received_to} 早于收件日期起 {received_from}")
     if received_from:
-        query = query.where(Case.received_at >= _day_start(received_from))
+        query = query.where(Case.received_at >= start_of_day(received_from, get_settings().zone))
     if received_to:
-        query = query.where(Case.received_at < _day_start(received_to + timedelta(days=1)))
+        query = query.where(Case.received_at < start_of_day(received_to + timedelta(days=1), get_settings().zone))
     if awaiting_fee:
         query = query.where(_awaiting_fee())
     return query
@@ -232,7 +229,7 @@ def _step_clocks(session: Session, case: Case) -> dict[int, Clock]:
     return {c.obligation_id: c for c in session.scalars(select(Clock).where(Clock.obligation_id.in_(ids)))}
 
 
-def _step_time(session: Session, clock: Clock | None, now: datetime) -> dict[str, Any]:
+def _step_time(clock: Clock | None, now: datetime) -> dict[str, Any]:
     if clock is None:
         return {"due_on": None, "overdue": False}
     return {"due_on": clock.due_day.isoformat() if clock.due_day else None, "overdue": clock.is_overdue(now)}
@@ -275,7 +272,7 @@ def case_detail(session: Session, case: Case | str, *, at: datetime | None = Non
         "steps": [{"seq": r.seq, "step": r.name, "role": r.role, "unit": units[r.unit_id], "share": r.share,
                    "state": r.state, "started_at": r.started_at, "done_at": r.done_at,
                    "actor": people.get(r.actor_id), "outcome": r.outcome, "note": r.note,
-                   **_step_time(session, step_clocks.get(r.obligation_id), now)} for r in case.steps],
+                   **_step_time(step_clocks.get(r.obligation_id), now)} for r in case.steps],
         "clocks": [{"kind": kind, **_time(session, c, now), "start_at": c.start_at, "due_at": c.due_at,
                     "extension": c.extension, "state": c.state,
                     "pauses": [{"reason_code": p.reason_code, "reason": p.reason, "started_at": p.started_at,
@@ -325,8 +322,7 @@ HISTORY_LABELS = {
     "approval.extension_requested": "申请延期", "approval.case_extended": "批准延期", "approval.fee_charged": "收费",
     "approval.rated": "评价", "refused:approval.action_refused": "操作被拒绝并记录",
 }
-# What each history entry shows of its data, in this order.
-# What a history row shows of its audit entry, with the label it is shown under.
+# What a history row shows of its audit entry, in this order, with the label it is shown under.
 HISTORY_FIELDS = {"step": "环节", "outcome": "结果", "kind": "类型", "days": "天数", "reason": "理由",
                   "provided": "补充材料", "missing": "尚缺材料", "amount_fen": "金额", "result_number": "结果文号"}
 
@@ -363,7 +359,7 @@ def _pending_extension(case: Case, clocks: dict[str, Clock], history: list[dict[
 def case_number_of(session: Session, subject: str, subject_id: str) -> str | None:
     """The number of the case a supervised subject is (a case) or belongs to (one of its steps), so a
     card can link to its case; None for any other subject."""
-    if not subject_id.isdecimal() or int(subject_id) >= 2**31:  # ids are 32-bit integers
+    if not subject_id.isdecimal() or int(subject_id) > MAX_INT:
         return None
     if subject == SUBJECT_CASE:
         query = select(Case.number).where(Case.id == int(subject_id))

@@ -41,7 +41,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, NoReturn
@@ -52,6 +52,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from yangguang.approval.codes import HANDLING_FORM, SATISFACTION, SERVICE_OBJECT, SPECIAL_PROCEDURE_KINDS
 from yangguang.approval.models import Case, CaseMaterial, CaseNotice, CaseStep, FeeCharge, Item
 from yangguang.core import audit
+from yangguang.core.calendar import start_of_day
 from yangguang.core.clocks import (
     Clock,
     ClockState,
@@ -67,10 +68,21 @@ from yangguang.core.clocks import (
     resume_clock,
     start_clock,
 )
+from yangguang.core.db import MAX_INT
 from yangguang.core.errors import Conflict, Forbidden, InvalidInput, NotFound, YangguangError
 from yangguang.core.events import Event, emit, refuse
 from yangguang.core.notify import notify_person
-from yangguang.core.org import ROLE_LABELS, Person, Role, Unit, Window, get_person, get_window, require_role
+from yangguang.core.org import (
+    ROLE_LABELS,
+    Person,
+    Role,
+    Unit,
+    Window,
+    get_person,
+    get_window,
+    require_role,
+    staff_with_role,
+)
 from yangguang.core.settings import get_settings
 
 # -- vocabulary ---------------------------------------------------------------------------------------
@@ -820,8 +832,7 @@ def request_extension(session: Session, case: Case | str, requester: Person | st
     if requester.unit_id not in _holders(case):
         raise Forbidden("requester", f"办件 {case.number} 不在 {requester.label} 所在部门办理")
     _lawful_extension(session, case, days, reason)
-    heads = [p for p in session.scalars(select(Person).where(Person.unit_id == case.unit_id, Person.active)
-                                        .order_by(Person.id)) if p.has_role(Role.UNIT_HEAD)]
+    heads = staff_with_role(session, case.unit_id, Role.UNIT_HEAD)
     if not heads:
         raise Conflict("case", f"办件 {case.number} 的承办部门没有可批准延期的单位负责人")
     body = (f"{requester.name}申请将办件{case.number}（{case.item.name}）的办理期限延长{days}个工作日。"
@@ -862,9 +873,6 @@ def extend_case(session: Session, case: Case | str, approver: Person | str, days
 
 
 # -- fees and rating ----------------------------------------------------------------------------------
-MAX_FEN = 2**31 - 1  # the largest amount an integer column holds on every database
-
-
 def _fen(amount: object) -> int:
     if isinstance(amount, bool) or not isinstance(amount, int | Decimal):
         raise InvalidInput("amount_fen", f"金额（分）应为整数，输入值为 {amount!r}")
@@ -889,8 +897,8 @@ def charge_fee(session: Session, case: Case | str, finance_person: Person | str,
     if not person.has_role(Role.FINANCE):
         _unauthorised(session, case, person, "收费", "只有收费窗口可以收费", at)
     amount = _fen(amount_fen)
-    if case.fee_charged_fen + amount > MAX_FEN:
-        raise InvalidInput("amount_fen", f"办件 {case.number} 的收费合计将超过 {MAX_FEN} 分")
+    if case.fee_charged_fen + amount > MAX_INT:
+        raise InvalidInput("amount_fen", f"办件 {case.number} 的收费合计将超过 {MAX_INT} 分")
     basis = (basis or "").strip()
     item = case.item
     standard = item.fee_standard_fen if item.charges else 0
@@ -935,8 +943,7 @@ LICENSING = "01"  # 事项类型 A.1 行政许可
 def _local_year(year: int) -> tuple[datetime, datetime]:
     """The local calendar year as [start, end) in UTC."""
     zone = get_settings().zone
-    return (datetime.combine(date(year, 1, 1), time(0), zone).astimezone(UTC),
-            datetime.combine(date(year + 1, 1, 1), time(0), zone).astimezone(UTC))
+    return start_of_day(date(year, 1, 1), zone), start_of_day(date(year + 1, 1, 1), zone)
 
 
 def _decision_count(session: Session, unit_id: int, year: int, *, licensing: bool) -> int:

@@ -190,19 +190,24 @@ def record_refusal(session: Session, *, actor: str, method: str, path: str, fiel
                  data={"field": field, "reason": reason, "path": path}, at=at)
 
 
+def _guesser(scope: str, address: str) -> str:
+    """The :class:`LoginAttempt` address of a guess at the lookup ``scope``: the client's, prefixed."""
+    return f"{scope}:{address}"[:64]
+
+
 def check_guesses(session: Session, scope: str, address: str, *, field: str, limit: int, minutes: int,
                   at: datetime) -> None:
     """Refuse a client address that failed ``limit`` times at the public lookup ``scope`` (a case's query
     code, say) within ``minutes``. A guess is kept as a :class:`LoginAttempt` whose address carries the
     scope (``progress:10.0.0.1``): guesses never count towards the login limits, nor logins towards them."""
-    if _failures(session, LoginAttempt.address, f"{scope}:{address}"[:64], at - timedelta(minutes=minutes)) >= limit:
+    if _failures(session, LoginAttempt.address, _guesser(scope, address), at - timedelta(minutes=minutes)) >= limit:
         raise TooManyAttempts(field, f"失败次数过多，请 {minutes} 分钟后再试")
 
 
 def record_failed_guess(session: Session, scope: str, subject: str, address: str, *, at: datetime) -> None:
     """A failed guess at the lookup ``scope``: its rate-limit row and an audit entry, in the caller's
     transaction (one of its own, since the request that guessed fails)."""
-    session.add(LoginAttempt(login=f"{scope}:{subject}"[:60], address=f"{scope}:{address}"[:64], at=at,
+    session.add(LoginAttempt(login=f"{scope}:{subject}"[:60], address=_guesser(scope, address), at=at,
                              succeeded=False))
     audit.record(session, actor="anonymous", action=f"{scope}.failed", entity=scope, entity_id=subject[:60],
                  data={"address": address}, at=at)

@@ -207,9 +207,14 @@ def forget_session_calendar(session: Session) -> None:
     session.info.pop("work_calendar", None)
 
 
+def start_of_day(day: date, zone) -> datetime:
+    """The moment a day begins (its local midnight), as an aware UTC datetime."""
+    return datetime.combine(day, time(0), zone).astimezone(UTC)
+
+
 def end_of_day(day: date, zone) -> datetime:
     """The moment a day ends (midnight after it), as an aware UTC datetime."""
-    return datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(UTC)
+    return start_of_day(day + timedelta(days=1), zone)
 
 
 def parse_date(value: str, field: str = "date") -> date:

@@ -28,7 +28,7 @@ import tomllib
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.orm import Session
 
 from yangguang.core import audit
@@ -41,7 +41,7 @@ from yangguang.core.calendar import (
 )
 from yangguang.core.clocks import recompute_open_clocks
 from yangguang.core.errors import InvalidInput, NotFound
-from yangguang.core.validation import validation_reason
+from yangguang.core.validation import validated
 
 LAST_DAY = date(2100, 12, 31)  # the last day an override may name (the year of a notice is at most 2100)
 _YEARS = f"{FIRST_KNOWN_DAY.year}–{LAST_DAY.year}"
@@ -68,7 +68,7 @@ class WorkdayEntry(BaseModel):
 
 class CalendarFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    year: int | None = Field(default=None, ge=2004, le=2100)
+    year: int | None = Field(default=None, ge=FIRST_KNOWN_DAY.year, le=LAST_DAY.year)
     title: str = Field(default="", max_length=200)
     holiday: list[HolidayEntry] = []
     workday: list[WorkdayEntry] = []
@@ -120,12 +120,7 @@ def parse_calendar_bytes(content: bytes, name: str) -> CalendarFile:
         raw = tomllib.loads(content.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInput("file", f"{name} 不是 TOML 格式的日历文件：{exc}") from exc
-    try:
-        return CalendarFile.model_validate(raw)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(p) for p in error["loc"]) or "file"
-        raise InvalidInput(where, validation_reason(error)) from exc
+    return validated(CalendarFile, raw, "file")
 
 
 def load_calendar(session: Session, notice: CalendarFile, *, source: str, actor: str) -> dict[str, object]:

@@ -33,7 +33,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from yangguang.core import audit
-from yangguang.core.calendar import WorkCalendar, end_of_day, get_calendar
+from yangguang.core.calendar import WorkCalendar, end_of_day, get_calendar, start_of_day
 from yangguang.core.db import Base, UTCDateTime
 from yangguang.core.errors import Conflict, InvalidInput
 from yangguang.core.settings import config_section, get_settings
@@ -116,10 +116,16 @@ class Clock(Base):
         return (self.due_at.astimezone(get_settings().zone) - timedelta(microseconds=1)).date()
 
 
-
 # In SQL, a stopped clock that stopped before its due moment: the on-time test of scores, published
 # statistics and the hall board (the complement of :meth:`Clock.is_overdue` for a stopped clock).
 STOPPED_ON_TIME = Clock.stopped_at < Clock.due_at
+
+
+def on_time_rate(on_time: int, completed: int) -> float | None:
+    """The share completed on time (:data:`STOPPED_ON_TIME`) in per cent with one decimal, as published
+    (statistics, the hall board); None when nothing was completed."""
+    return round(100.0 * on_time / completed, 1) if completed else None
+
 
 class ClockPause(Base):
     """Time not counted (special procedure, correction, consultation), with the reason and both ends."""
@@ -433,7 +439,7 @@ def recompute_open_clocks(session: Session, since: date | None = None, batch: in
     calendar = get_calendar(session)
     query = select(Clock).where(Clock.state != ClockState.STOPPED).order_by(Clock.id)
     if since is not None:
-        query = query.where((Clock.due_at >= end_of_day(since - timedelta(days=1), _zone()))
+        query = query.where((Clock.due_at >= start_of_day(since, _zone()))
                             | Clock.provisional | (Clock.due_at.is_(None)) | (Clock.state == ClockState.PAUSED))
     count, last_id = 0, 0
     while True:

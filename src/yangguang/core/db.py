@@ -26,6 +26,7 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+MAX_INT = 2**31 - 1  # the largest value an Integer column (every id, an amount in fen) holds on every database
 
 
 class Base(DeclarativeBase):

@@ -118,6 +118,12 @@ def get_window(session: Session, number: str, field: str = "window") -> Window:
     return window
 
 
+def staff_with_role(session: Session, unit_id: int, role: Role) -> list[Person]:
+    """The active people of a unit holding ``role`` (its heads, say), by id."""
+    query = select(Person).where(Person.unit_id == unit_id, Person.active).order_by(Person.id)
+    return [person for person in session.scalars(query) if person.has_role(role)]
+
+
 def require_role(person: Person, *roles: Role, field: str = "actor") -> None:
     if not any(person.has_role(r) for r in roles):
         wanted = "、".join(ROLE_LABELS[r] for r in roles)
@@ -154,9 +160,7 @@ def add_window(session: Session, *, number: str, name: str, unit: Unit, actor: s
 
 def add_person(session: Session, *, login: str, name: str, unit: Unit, roles: list[str], actor: str, at: datetime,
                window: Window | None = None, email: str | None = None, mobile: str | None = None) -> Person:
-    unknown = [r for r in roles if r not in {role.value for role in Role}]
-    if unknown:
-        raise InvalidInput("roles", f"未知的角色：{'、'.join(unknown)}")
+    check_roles(roles)
     _check_unit_value(unit)
     if session.scalar(select(Person.id).where(Person.login == login)):
         raise Conflict("login", f"账号 {login!r} 已被使用")

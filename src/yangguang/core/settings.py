@@ -58,11 +58,12 @@ def reset_settings() -> None:
     get_config.cache_clear()
 
 
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``override`` laid over it, table by table (TOML configuration layers)."""
     merged = dict(base)
     for key, value in override.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
+            merged[key] = deep_merge(merged[key], value)
         else:
             merged[key] = value
     return merged
@@ -81,7 +82,7 @@ def get_config() -> dict[str, Any]:
         raise InvalidInput("YANGGUANG_CONFIG", f"配置文件 {path} 不存在") from exc
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput("YANGGUANG_CONFIG", f"配置文件 {path} 不是有效的 TOML 文件：{exc}") from exc
-    return _merge(defaults, override)
+    return deep_merge(defaults, override)
 
 
 def config_section(name: str) -> dict[str, Any]:

@@ -3,6 +3,17 @@ web layer's error shape, the catalogue importer's row report, uploaded calendar 
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from yangguang.core.errors import InvalidInput
+
+M = TypeVar("M", bound=BaseModel)
+
+# Text fields refuse NUL characters (no database stores them): the pattern every interface uses.
+NO_NUL = r"^[^\x00]*$"
+
 # Pydantic's error types in the users' language; ``{...}`` are the error's context values.
 VALIDATION_REASONS = {
     "missing": "必填项",
@@ -46,3 +57,14 @@ def validation_reason(error: dict) -> str:
         return template.format(**error.get("ctx", {}))
     except (KeyError, IndexError):
         return template
+
+
+def validated(model: type[M], data: Any, default_field: str = "form") -> M:
+    """``model`` from ``data``; else the first validation error as :class:`InvalidInput` naming the field
+    (its dotted location, ``default_field`` for the whole input) with the reason in the users' language."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"]) or default_field
+        raise InvalidInput(field, validation_reason(error)) from exc

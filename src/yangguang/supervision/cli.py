@@ -7,10 +7,8 @@ from rich.table import Table
 
 from yangguang.core import db, notify
 from yangguang.core.cli_support import JsonOption, console, parse_moment, print_json
-from yangguang.supervision import scoring, service
+from yangguang.supervision import queries, scoring, service
 from yangguang.supervision.engine import due_text, local_text
-from yangguang.supervision.registry import LEVEL_LABELS, ClockRule, Level
-from yangguang.supervision.rule_settings import rule_settings
 from yangguang.supervision.sweep import sweep as run_sweep
 
 supervise_app = typer.Typer(help="电子监察: sweep, cards, rules, scores.", no_args_is_help=True)
@@ -95,16 +93,8 @@ def card(number: str = typer.Argument(..., metavar="NUMBER"), as_json: bool = Js
 @supervise_app.command("rules")
 def rules(as_json: bool = JsonOption) -> None:
     """Every monitoring rule with its effective level, parameters and source (stored settings included)."""
-    rows = []
     with db.reading() as session:
-        views = rule_settings(session)
-    for view in views:
-        rule, eff = view.rule, view.effective
-        rows.append({"code": rule.code, "name": rule.name, "category": rule.category, "enabled": eff.enabled,
-                     "level": eff.level.value, "params": eff.params, "stored": view.stored, "source": rule.source,
-                     "kind": "clock" if isinstance(rule, ClockRule) else "event",
-                     "watches": (f"{rule.obligation_kind}/{rule.clock_kind} {rule.trigger.value}"
-                                 if isinstance(rule, ClockRule) else rule.event_type)})
+        rows = queries.rule_rows(session)
     if as_json:
         print_json(rows)
         return
@@ -113,7 +103,7 @@ def rules(as_json: bool = JsonOption) -> None:
         table.add_column(header)
     for row in rows:
         table.add_row(row["code"], row["name"], row["category"], "是" if row["enabled"] else "否",
-                      LEVEL_LABELS[Level(row["level"])], str(row["params"] or ""), row["watches"], row["source"])
+                      row["level_label"], str(row["params"] or ""), row["watches"], row["source"])
     console.print(table)
 
 

@@ -30,18 +30,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from yangguang.core import audit, clocks, notify
-from yangguang.core.calendar import WorkCalendar, end_of_day, get_calendar
+from yangguang.core.calendar import WorkCalendar, end_of_day, get_calendar, start_of_day
 from yangguang.core.clocks import Clock, ClockState, ClockUnit, Obligation
 from yangguang.core.errors import InvalidInput
 from yangguang.core.events import Event, emit, subscribe
-from yangguang.core.org import SYSTEM_ACTOR, Person, Role, Unit
+from yangguang.core.org import SYSTEM_ACTOR, Person, Role, Unit, staff_with_role
 from yangguang.core.settings import config_section, get_settings
 from yangguang.supervision import registry
 from yangguang.supervision.models import Card, CardState, Finding, Rating
@@ -50,11 +51,21 @@ from yangguang.supervision.registry import LEVEL_LABELS, LEVEL_ORDER, Effective,
 RECTIFICATION_KIND = "supervision.rectification"
 RECTIFICATION_CLOCK = "rectification"
 CARD_ISSUED = "supervision.card_issued"
-CLOCK_LABELS = {"promised": "承诺时限", "statutory": "法定时限", "step": "环节时限", "rectification": "整改时限",
-                "notice": "告知时限", "reply": "答复时限", "proactive": "主动公开时限",
-                "correction_notice": "补正告知时限", "report": "报告公布时限"}
+CLOCK_LABELS = {"promised": "承诺时限", "statutory": "法定时限", "step": "环节时限", "first_review": "初审报送时限",
+                "rectification": "整改时限", "rectify": "整改时限", "notice": "告知时限", "reply": "答复时限",
+                "proactive": "主动公开时限", "correction_notice": "补正告知时限", "report": "报告公布时限"}
 _RAISED = "supervision.raised_cards"
 _RECIPIENTS = "supervision.recipients"
+
+
+def card_ref(card: Card) -> str:
+    """The ``ref`` of every notification a card causes (its notifications are found by it)."""
+    return f"card:{card.id}"
+
+
+def card_link(number: str) -> str:
+    """The staff page of the card numbered ``number``."""
+    return f"/staff/cards/{quote(number, safe='')}"
 
 
 def settings() -> dict[str, Any]:
@@ -79,10 +90,6 @@ def due_text(moment: datetime) -> str:
 
 
 # -- thresholds ------------------------------------------------------------------------------------
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(0), _zone()).astimezone(UTC)
-
-
 def rule_moment(rule: Effective, clock: Clock, calendar: WorkCalendar) -> datetime | None:
     """The moment ``rule`` fires for ``clock`` (see the module docstring), None if it never does."""
     if clock.due_at is None or not isinstance(rule.rule, registry.ClockRule):
@@ -94,7 +101,7 @@ def rule_moment(rule: Effective, clock: Clock, calendar: WorkCalendar) -> dateti
         remaining = max(1, int(params.get("workdays_before", 1)))
         last_workday = calendar.add_workdays_flagged(due_day + timedelta(days=1), -1)[0]
         day = calendar.add_workdays_flagged(last_workday, -(remaining - 1))[0] if remaining > 1 else last_workday
-        moment = min(_start_of(day), clock.due_at)
+        moment = min(start_of_day(day, _zone()), clock.due_at)
         return moment if moment > clock.start_at else None
     if trigger == Trigger.OVERDUE_BY:
         day = calendar.add_workdays_flagged(due_day, max(1, int(params.get("workdays", 1))))[0]
@@ -287,9 +294,7 @@ def supervisors(session: Session) -> list[Person]:
 
 
 def unit_heads(session: Session, unit_id: int) -> list[Person]:
-    query = select(Person).where(Person.unit_id == unit_id, Person.active).order_by(Person.id)
-    return list(_cached(session, ("heads", unit_id),
-                        lambda: [p for p in session.scalars(query) if p.has_role(Role.UNIT_HEAD)]))
+    return list(_cached(session, ("heads", unit_id), lambda: staff_with_role(session, unit_id, Role.UNIT_HEAD)))
 
 
 def _notify_card(session: Session, card: Card, rectify_due: datetime | None) -> None:
@@ -307,7 +312,7 @@ def _notify_card(session: Session, card: Card, rectify_due: datetime | None) -> 
         lines += ["", "请及时办理，避免超时。"]
     body = "\n".join(lines)
     sms = f"【阳光监察】{unit.name}收到{label}{card.number}：{card.reason[:60]}。请登录系统处理。"
-    ref, link = f"card:{card.id}", f"/staff/cards/{card.number}"
+    ref, link = card_ref(card), card_link(card.number)
     informed: set[int] = set()
     if person is not None:
         notify.notify_person(session, person, subject=subject, body=body, sms_text=sms, ref=ref, link=link,

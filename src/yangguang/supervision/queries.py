@@ -9,29 +9,26 @@ card that does not exist, so its number reveals nothing.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from yangguang.core.calendar import start_of_day
 from yangguang.core.errors import InvalidInput, NotFound
 from yangguang.core.notify import Notification
 from yangguang.core.org import Person, Unit
 from yangguang.core.settings import get_settings
-from yangguang.supervision import registry, service
+from yangguang.supervision import engine, registry, service
 from yangguang.supervision.models import Card, Evidence, Rectification
 from yangguang.supervision.registry import ClockRule
-from yangguang.supervision.rule_settings import rule_settings
+from yangguang.supervision.rule_settings import RuleSettingView, rule_settings
 
-MANUAL_RULE = ("supervision.manual", "人工发牌")  # the rule code of cards a supervisor issues by hand
+MANUAL_RULE = (service.MANUAL_RULE, "人工发牌")  # cards a supervisor issues by hand, for the board's filter
 ACTION_LABELS = {"card.issue": "发出", "card.acknowledge": "签收", "card.evidence_add": "上传证明材料",
                  "card.rectification_submit": "报送整改情况", "card.rectification_reject": "整改退回",
                  "card.rectification_accept": "整改通过", "card.close": "办结"}
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), get_settings().zone)
 
 
 def card_conditions(session: Session, *, unit_scope: int | None = None, level: str | None = None,
@@ -56,9 +53,9 @@ def card_conditions(session: Session, *, unit_scope: int | None = None, level: s
     if issued_from and issued_to and issued_to < issued_from:
         raise InvalidInput("issued_to", "截止日期早于起始日期")
     if issued_from:
-        conditions.append(Card.issued_at >= _local_midnight(issued_from))
+        conditions.append(Card.issued_at >= start_of_day(issued_from, get_settings().zone))
     if issued_to:
-        conditions.append(Card.issued_at < _local_midnight(issued_to + timedelta(days=1)))
+        conditions.append(Card.issued_at < start_of_day(issued_to + timedelta(days=1), get_settings().zone))
     return conditions
 
 
@@ -105,7 +102,7 @@ def get_evidence(session: Session, card: Card, evidence_id: int) -> Evidence:
 
 def notifications(session: Session, card: Card) -> list[dict[str, Any]]:
     """Every message the card caused (email, SMS, inbox), oldest first; inbox recipients by name."""
-    rows = list(session.scalars(select(Notification).where(Notification.ref == f"card:{card.id}")
+    rows = list(session.scalars(select(Notification).where(Notification.ref == engine.card_ref(card))
                                 .order_by(Notification.id)))
     people = {p.id: p.label for p in session.scalars(
         select(Person).where(Person.id.in_({r.person_id for r in rows} - {None})))}
@@ -122,19 +119,21 @@ def timeline(session: Session, card: Card) -> list[dict[str, Any]]:
             for entry in service.timeline(session, card)]
 
 
+def rule_row(view: RuleSettingView) -> dict[str, Any]:
+    """One monitoring rule with the level, parameters and switch in force (code defaults, then the
+    configuration file, then the administrator's stored settings, which ``stored`` shows)."""
+    rule, effective = view.rule, view.effective
+    clock = isinstance(rule, ClockRule)
+    return {"code": rule.code, "name": rule.name, "category": rule.category, "enabled": effective.enabled,
+            "level": effective.level.value, "level_label": registry.LEVEL_LABELS[effective.level],
+            "params": effective.params, "stored": view.stored, "source": rule.source,
+            "kind": "clock" if clock else "event",
+            "watches": f"{rule.obligation_kind}/{rule.clock_kind} {rule.trigger.value}" if clock else rule.event_type}
+
+
 def rule_rows(session: Session) -> list[dict[str, Any]]:
-    """Every registered monitoring rule with the level, parameters and switch in force (code defaults,
-    then the configuration file, then the administrator's stored settings)."""
-    rows = []
-    for view in rule_settings(session):
-        rule, effective = view.rule, view.effective
-        clock = isinstance(rule, ClockRule)
-        rows.append({"code": rule.code, "name": rule.name, "category": rule.category, "enabled": effective.enabled,
-                     "level": effective.level.value, "level_label": registry.LEVEL_LABELS[effective.level],
-                     "params": effective.params, "source": rule.source, "kind": "clock" if clock else "event",
-                     "watches": (f"{rule.obligation_kind}/{rule.clock_kind} {rule.trigger.value}" if clock
-                                 else rule.event_type)})
-    return rows
+    """Every registered monitoring rule as :func:`rule_row`."""
+    return [rule_row(view) for view in rule_settings(session)]
 
 
 def rule_choices() -> list[tuple[str, str]]:

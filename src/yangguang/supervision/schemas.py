@@ -11,11 +11,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from yangguang.core.db import MAX_INT
+from yangguang.core.validation import NO_NUL
 from yangguang.supervision.models import CardState
 from yangguang.supervision.registry import CATEGORIES, Level
 
-NO_NUL = r"^[^\x00]*$"
-MAX_ID = 2**31 - 1
+MAX_ID = MAX_INT
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Category = Literal[CATEGORIES]
 
@@ -194,10 +195,10 @@ class RuleOut(BaseModel):
     enabled: bool
     level: Level
     level_label: str
-    params: dict[str, Any]
-    source: str
+    params: dict[str, Any] = Field(description="parameters in force")
+    source: str = Field(description="where the rule comes from (law, standard, local regulation)")
     kind: Literal["clock", "event"]
-    watches: str
+    watches: str = Field(description="obligation/clock and trigger, or the event type")
 
 
 class RulePage(BaseModel):

@@ -28,7 +28,6 @@ import uuid
 import zipfile
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,6 +41,7 @@ from yangguang.supervision.models import CARD_STATE_LABELS, Card, CardState, Evi
 from yangguang.supervision.registry import CATEGORIES, LEVEL_LABELS, Level
 
 OPEN_FOR_REPORT = (CardState.ISSUED, CardState.ACKNOWLEDGED, CardState.RECTIFYING)
+MANUAL_RULE = "supervision.manual"  # the rule code of the cards a supervisor issues by hand
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 EVIDENCE_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG", DOCX: "DOCX"}
@@ -84,8 +84,8 @@ def _tell_unit(session: Session, card: Card, subject: str, body: str, at: dateti
     for person in people:
         if person.id not in seen:
             seen.add(person.id)
-            notify.notify_person(session, person, subject=subject, body=body, ref=f"card:{card.id}",
-                                 link=f"/staff/cards/{quote(card.number, safe='')}", at=at, external=False)
+            notify.notify_person(session, person, subject=subject, body=body, ref=engine.card_ref(card),
+                                 link=engine.card_link(card.number), at=at, external=False)
 
 
 def acknowledge(session: Session, card: Card | str | int, *, actor: str, at: datetime | None = None,
@@ -305,10 +305,10 @@ def issue_manual_card(session: Session, *, actor: str, level: str, unit: str | i
         raise NotFound("obligation_id", f"受监察事项 {obligation_id} 不存在")
     subject, subject_id = (obligation.subject, obligation.subject_id) if obligation else ("unit", str(target.id))
     return engine.raise_card(
-        session, rule_code="supervision.manual", rule_name=f"人工{LEVEL_LABELS[level]}", category=category,
+        session, rule_code=MANUAL_RULE, rule_name=f"人工{LEVEL_LABELS[level]}", category=category,
         level=level, reason=reason.strip(), subject=subject, subject_id=subject_id, unit_id=target.id,
         person_id=responsible.id if responsible else None, obligation_id=obligation_id,
-        dedupe_key=f"supervision.manual:{uuid.uuid4().hex}", at=at, actor=supervisor.login)
+        dedupe_key=f"{MANUAL_RULE}:{uuid.uuid4().hex}", at=at, actor=supervisor.login)
 
 
 # -- reading ----------------------------------------------------------------------------------------

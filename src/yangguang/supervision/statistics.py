@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from yangguang.core.clocks import STOPPED_ON_TIME, Clock, Obligation, ObligationState, local_day
+from yangguang.core.clocks import STOPPED_ON_TIME, Clock, Obligation, ObligationState, local_day, on_time_rate
 from yangguang.core.errors import InvalidInput
 from yangguang.supervision.models import Card
 from yangguang.supervision.registry import Level
@@ -110,10 +110,10 @@ def monthly_statistics(session: Session, months: list[str]) -> list[dict[str, An
              **dict.fromkeys(LEVELS, 0)} for month in months]
     for index, count in session.execute(select(accepted.c.month, func.count()).group_by(accepted.c.month)):
         rows[index]["accepted"] = count
-    for index, count, on_time in session.execute(
+    for index, count, punctual in session.execute(
             select(done.c.month, func.count(), func.sum(done.c.on_time)).group_by(done.c.month)):
-        rows[index].update(completed=count, on_time=int(on_time or 0),
-                           on_time_rate=round(100.0 * int(on_time or 0) / count, 1))
+        punctual = int(punctual or 0)
+        rows[index].update(completed=count, on_time=punctual, on_time_rate=on_time_rate(punctual, count))
     for index, level, count in session.execute(
             select(cards.c.month, cards.c.level, func.count()).group_by(cards.c.month, cards.c.level)):
         if level in LEVELS:
