@@ -192,6 +192,19 @@ def test_pages_create_edit_and_list(page_client, db_url):
     assert "wang5" in listing.text and "clerk1" not in listing.text and "table-wrap" in listing.text
 
 
+def test_page_list_pages_keep_the_filters(page_client, db_url):
+    """The shared pager: the next page's link keeps the filters in force and the page size."""
+    office = make_office(db_url)
+    admin = page_client(office.admin)
+    first = admin.get("/staff/admin/users", params={"active": "true", "per_page": 2}).text
+    assert "第 1 / 2 页，共 3 条" in first and "上一页" not in first
+    assert 'href="/staff/admin/users?active=true&amp;page=2&amp;per_page=2" rel="next"' in first
+    second = admin.get("/staff/admin/users", params={"active": "true", "page": 2, "per_page": 2}).text
+    assert "第 2 / 2 页" in second and "下一页" not in second and 'href="/staff/admin/users/swj1"' in second
+    assert 'href="/staff/admin/users/admin1"' not in second
+    assert "分页" not in admin.get("/staff/admin/users", params={"unit": "SWJ", "per_page": 2}).text  # one page
+
+
 def test_page_deactivates_and_resets_a_password(client, page_client, db_url):
     office = make_office(db_url)
     admin = page_client(office.admin)

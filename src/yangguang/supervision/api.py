@@ -24,13 +24,13 @@ from yangguang.approval.service import get_case
 from yangguang.core.errors import InvalidInput, NotFound
 from yangguang.core.org import Person, Role
 from yangguang.core.settings import get_settings
+from yangguang.core.validation import NO_NUL
 from yangguang.supervision import queries, scoring, service
 from yangguang.supervision.models import Card, CardState, Evidence
 from yangguang.supervision.registry import Level
 from yangguang.supervision.schemas import (
     ERRORS,
     MAX_ID,
-    NO_NUL,
     CardDetail,
     CardPage,
     Category,
@@ -44,7 +44,7 @@ from yangguang.supervision.schemas import (
     ScorePage,
     TimelineEntry,
 )
-from yangguang.web.deps import Db, Paging, is_overseer, paginate, require_roles
+from yangguang.web.deps import Db, Paging, is_overseer, page_of, paginate, require_roles
 
 router = APIRouter()
 
@@ -242,9 +242,7 @@ def scores(session: Db, person: Overseer, paging: Paging,
            by: Literal["unit", "window", "person"] = "unit") -> ScorePage:
     """Performance evaluation (绩效评估) per unit, window or person for a period, ranked, with grades."""
     period = (period or current_period()).upper()
-    rows = scoring.scores(session, period, by)
-    return ScorePage(period=period, by=by, items=rows[paging.offset:paging.offset + paging.per_page],
-                     total=len(rows), page=paging.page, per_page=paging.per_page)
+    return ScorePage(period=period, by=by, **page_of(scoring.scores(session, period, by), paging))
 
 
 @router.get("/api/v1/rules", response_model=RulePage, tags=["cards"], responses=ERRORS)
@@ -253,5 +251,4 @@ def rules(session: Db, person: CardReader, paging: Paging, kind: Literal["clock"
     """The monitoring rules (监察规则) with the level, parameters and switch in force (read-only)."""
     rows = [r for r in queries.rule_rows(session) if (kind is None or r["kind"] == kind)
             and (category is None or r["category"] == category) and (enabled is None or r["enabled"] == enabled)]
-    return RulePage(items=rows[paging.offset:paging.offset + paging.per_page], total=len(rows), page=paging.page,
-                    per_page=paging.per_page)
+    return RulePage(**page_of(rows, paging))

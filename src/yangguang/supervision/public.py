@@ -25,7 +25,7 @@ from yangguang.supervision.statistics import (
     monthly_statistics,
     published_ranking,
 )
-from yangguang.web.deps import Db, OptionalPerson, Paging
+from yangguang.web.deps import Db, OptionalPerson, Page, Paging, page_of
 from yangguang.web.templating import render
 
 router = APIRouter()
@@ -58,13 +58,9 @@ class RankingRow(BaseModel):
     grade: str | None = Field(description="等次：优秀、良好、合格、不合格")
 
 
-class Ranking(BaseModel):
+class Ranking(Page[RankingRow]):
     period: str = Field(description="评估月份")
     by: Literal["unit", "window"]
-    items: list[RankingRow]
-    total: int
-    page: int
-    per_page: int
 
 
 class MonthFigures(BaseModel):
@@ -88,9 +84,7 @@ def rankings_api(session: Db, paging: Paging, period: Period = None,
     """绩效排名 of units or windows for a complete past month (persons are never ranked publicly)."""
     now = datetime.now(UTC)
     period = period or last_complete_month(now)
-    rows = published_ranking(session, period, by, now=now)
-    return Ranking(period=period, by=by, items=rows[paging.offset:paging.offset + paging.per_page], total=len(rows),
-                   page=paging.page, per_page=paging.per_page)
+    return Ranking(period=period, by=by, **page_of(published_ranking(session, period, by, now=now), paging))
 
 
 @router.get("/api/v1/statistics", response_model=Statistics, responses=ERRORS, tags=["public"], summary="统计分析")

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -22,8 +22,11 @@ from sqlalchemy.orm import Session
 
 from yangguang.core.errors import Conflict, InvalidInput, NotFound
 from yangguang.core.org import Person, Role, Unit
-from yangguang.supervision import queries, scoring, service
+from yangguang.core.validation import NO_NUL
+from yangguang.supervision import engine, queries, scoring, service
 from yangguang.supervision.api import (
+    FIRST_DAY,
+    LAST_DAY,
     PERIOD,
     Acknowledger,
     CardNumber,
@@ -39,8 +42,7 @@ from yangguang.supervision.api import (
 from yangguang.supervision.engine import due_text
 from yangguang.supervision.models import CARD_STATE_LABELS, Card, CardState
 from yangguang.supervision.registry import CATEGORIES, LEVEL_LABELS, Level
-from yangguang.supervision.schemas import NO_NUL
-from yangguang.web.deps import Db, Paging, paginate
+from yangguang.web.deps import Db, Paging, is_htmx, paginate
 from yangguang.web.templating import render
 
 router = APIRouter()
@@ -54,16 +56,8 @@ DONE = {"issued": "监察牌已发出。", "acknowledged": "已签收。", "repo
         "closed": "监察牌已办结。"}
 
 
-def card_url(number: str) -> str:
-    return f"/staff/cards/{quote(number, safe='')}"
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _is_fragment(request: Request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 # -- the board ----------------------------------------------------------------------------------------
@@ -74,8 +68,8 @@ def _day(value: str, field: str) -> date | None:
         day = date.fromisoformat(value)
     except ValueError as exc:
         raise InvalidInput(field, f"{value!r} 不是日期（YYYY-MM-DD）") from exc
-    if not date(2000, 1, 1) <= day <= date(2099, 12, 31):
-        raise InvalidInput(field, "日期须在 2000 至 2099 年之间")
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise InvalidInput(field, f"日期须在 {FIRST_DAY.year} 至 {LAST_DAY.year} 年之间")
     return day
 
 
@@ -109,7 +103,7 @@ def board(request: Request, session: Db, person: CardReader, paging: Paging, lev
         context["counts"] = queries.level_counts(session, **filters)
     except InvalidInput as exc:
         context["error"], status = exc.reason, exc.http_status
-    if _is_fragment(request):
+    if is_htmx(request):
         response = render(request, "cards/_board.html", context, status=status)
         response.headers["Vary"] = "HX-Request"  # the same address answers a page or its list
         return response
@@ -155,7 +149,7 @@ def new_card(request: Request, session: Db, person: Supervisor,
                                              obligation_id=obligation_id, at=_now())
     except MENDABLE as exc:
         return _new_card_page(request, session, values, exc.reason, exc.http_status)
-    return RedirectResponse(f"{card_url(card.number)}?done=issued", status_code=303)
+    return RedirectResponse(f"{engine.card_link(card.number)}?done=issued", status_code=303)
 
 
 # -- one card -----------------------------------------------------------------------------------------
@@ -196,7 +190,7 @@ def _act(request: Request, session: Session, person: Person, number: str, action
             action(card)
     except MENDABLE as exc:
         return _card_page(request, session, person, card, error=exc.reason, status=exc.http_status)
-    return RedirectResponse(f"{card_url(card.number)}?done={done}", status_code=303)
+    return RedirectResponse(f"{engine.card_link(card.number)}?done={done}", status_code=303)
 
 
 @router.post("/staff/cards/{number}/acknowledge", include_in_schema=False)

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from yangguang.core.auth import authenticate, issue_token, revoke_token
+from yangguang.core.db import MAX_INT
 from yangguang.core.errors import TooManyAttempts, Unauthenticated
 from yangguang.core.settings import config_section
 from yangguang.web.deps import CsrfChecked, CurrentPerson, Db, OptionalPerson
@@ -99,7 +100,7 @@ def create_token(request: Request, body: TokenRequest, session: Db) -> TokenOut:
 
 
 @router.post("/api/v1/auth/tokens/{token_id}/revoke", status_code=204, tags=["auth"])
-def revoke(token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], person: CurrentPerson, session: Db) -> Response:
+def revoke(token_id: Annotated[int, Path(ge=1, le=MAX_INT)], person: CurrentPerson, session: Db) -> Response:
     """Revoke a token (its holder or an administrator)."""
     revoke_token(session, token_id, actor=person, at=datetime.now(UTC))
     return Response(status_code=204)

@@ -1,4 +1,4 @@
-"""Request dependencies: the database session, who is asking, CSRF, roles, pagination.
+"""Request dependencies: the database session, who is asking, CSRF, roles, pagination (and its page shape).
 
 One session per request: a read-only one for GET and HEAD, a unit of work (committed when the route
 returns, rolled back when it raises) for every other method. It closes before the response is sent.
@@ -9,9 +9,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request
+from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -127,6 +128,11 @@ def require_roles(*roles: Role):
     return dependency
 
 
+def is_htmx(request: Request) -> bool:
+    """The request comes from htmx (it wants a fragment of the page, not the whole page)."""
+    return request.headers.get("HX-Request") == "true"
+
+
 def is_overseer(person: Person) -> bool:
     """Supervisors and administrators see every unit; everyone else sees their own unit only."""
     return person.has_role(Role.SUPERVISOR) or person.has_role(Role.ADMIN)
@@ -153,3 +159,22 @@ def paginate(session: Session, query, paging: PageParams, render=lambda row: row
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     rows = session.scalars(query.limit(paging.per_page).offset(paging.offset)).unique()
     return {"items": [render(row) for row in rows], "total": total, "page": paging.page, "per_page": paging.per_page}
+
+
+def page_of(items: list[Any], paging: PageParams) -> dict[str, Any]:
+    """The same page shape of a list already in memory (rules, scores: a few dozen to a few hundred)."""
+    return {"items": items[paging.offset:paging.offset + paging.per_page], "total": len(items),
+            "page": paging.page, "per_page": paging.per_page}
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """The body of a list answer; a subclass gives it its name in the OpenAPI document
+    (``class UnitPage(Page[UnitOut])``)."""
+
+    items: list[T]
+    total: int
+    page: int
+    per_page: int

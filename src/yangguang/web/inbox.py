@@ -18,15 +18,15 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from yangguang.core import notify
+from yangguang.core.db import MAX_INT
 from yangguang.core.notify import InboxMessage
 from yangguang.core.org import Person
-from yangguang.web.deps import CurrentPerson, Db, Paging, paginate
+from yangguang.web.deps import CurrentPerson, Db, Page, Paging, is_htmx, paginate
 from yangguang.web.templating import render
 
 router = APIRouter()
 
-MAX_ID = 2**31 - 1
-MessageId = Annotated[int, Path(ge=1, le=MAX_ID, description="message id")]
+MessageId = Annotated[int, Path(ge=1, le=MAX_INT, description="message id")]
 UnreadOnly = Annotated[bool, Query(description="only messages not yet read")]
 ERRORS = {status: {"description": text} for status, text in (
     (401, "not logged in / no valid bearer token"),
@@ -43,11 +43,7 @@ class MessageOut(BaseModel):
     read_at: datetime | None
 
 
-class InboxPage(BaseModel):
-    items: list[MessageOut]
-    total: int
-    page: int
-    per_page: int
+class InboxPage(Page[MessageOut]):
     unread: int = Field(description="unread messages in the whole inbox")
 
 
@@ -119,7 +115,7 @@ def unread_fragment(request: Request, session: Db, person: CurrentPerson) -> Res
 @router.post("/staff/inbox/{message_id}/read", include_in_schema=False)
 def read_message_page(request: Request, message_id: MessageId, session: Db, person: CurrentPerson) -> Response:
     message = notify.mark_read(session, message_id, person_id=person.id, at=datetime.now(UTC))
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         response = render(request, "inbox/_message.html", {"message": message})
         response.headers["HX-Trigger"] = "inbox-changed"
         return response

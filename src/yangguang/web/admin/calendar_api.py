@@ -14,14 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yangguang.core.calendar import CalendarDay, CalendarNotice, get_calendar
+from yangguang.core.calendar import FIRST_KNOWN_DAY, CalendarDay, CalendarNotice, get_calendar
 from yangguang.core.calendar_file import LAST_DAY, load_calendar, parse_calendar_bytes, remove_day, set_day
 from yangguang.core.org import Person
 from yangguang.web.admin.common import ADMIN_ONLY, Admin, now, read_upload, text
 from yangguang.web.deps import Db
 
 router = APIRouter(prefix="/api/v1/admin/calendar", tags=["admin"], dependencies=ADMIN_ONLY)
-Year = Annotated[int, Query(ge=2004, le=LAST_DAY.year, description="the calendar year")]
+Year = Annotated[int, Query(ge=FIRST_KNOWN_DAY.year, le=LAST_DAY.year, description="the calendar year")]
 
 
 class OverrideOut(BaseModel):
@@ -31,7 +31,7 @@ class OverrideOut(BaseModel):
     source: str
 
 
-class NoticeOut(BaseModel):
+class CalendarNoticeOut(BaseModel):
     year: int
     title: str
     loaded_at: datetime
@@ -41,7 +41,7 @@ class YearOut(BaseModel):
     year: int
     known: bool = Field(description="the year's holidays are known (national data or a loaded notice)")
     known_until: date
-    notice: NoticeOut | None
+    notice: CalendarNoticeOut | None
     overrides: list[OverrideOut]
 
 

@@ -11,12 +11,14 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
+from yangguang.core.calendar import FIRST_KNOWN_DAY
 from yangguang.core.calendar_file import LAST_DAY, remove_day, set_day
 from yangguang.core.errors import YangguangError
+from yangguang.core.validation import validated
 from yangguang.web.admin.calendar_api import DayIn, load_notice, year_view
-from yangguang.web.admin.common import ADMIN_ONLY, Admin, is_htmx, now, this_year
-from yangguang.web.admin.pages import failed, from_form, redirect, take_notice
-from yangguang.web.deps import Db
+from yangguang.web.admin.common import ADMIN_ONLY, Admin, now, this_year
+from yangguang.web.admin.pages import failed, redirect, take_notice
+from yangguang.web.deps import Db, is_htmx
 from yangguang.web.templating import render
 
 router = APIRouter(prefix="/staff/admin/calendar", include_in_schema=False, dependencies=ADMIN_ONLY)
@@ -28,7 +30,7 @@ def _url(year: int) -> str:
 
 @router.get("")
 def calendar(request: Request, session: Db,
-             year: Annotated[int | None, Query(ge=2004, le=LAST_DAY.year)] = None) -> Response:
+             year: Annotated[int | None, Query(ge=FIRST_KNOWN_DAY.year, le=LAST_DAY.year)] = None) -> Response:
     year = year or this_year()
     return render(request, "admin/calendar.html", {"view": year_view(session, year), "notice": take_notice(request)})
 
@@ -37,7 +39,7 @@ def calendar(request: Request, session: Db,
 def set_day_page(request: Request, session: Db, admin: Admin, day: Annotated[date, Form()],
                  workday: Annotated[bool, Form()], note: Annotated[str, Form(max_length=500)] = "") -> Response:
     try:
-        body = from_form(DayIn, {"workday": workday, "note": note})
+        body = validated(DayIn, {"workday": workday, "note": note})
         summary = set_day(session, day, workday=body.workday, note=body.note, actor=admin.login, at=now())
     except YangguangError as error:
         return failed(request, session, "admin/calendar.html", error, lambda: {"view": year_view(session, day.year)})

@@ -14,7 +14,6 @@ from yangguang.approval.models import Item
 from yangguang.core.errors import YangguangError
 from yangguang.web.admin.catalogue_api import download, export_bytes, import_upload
 from yangguang.web.admin.common import ADMIN_ONLY, Admin
-from yangguang.web.admin.pages import pager
 from yangguang.web.deps import Db, Paging, paginate
 from yangguang.web.templating import render
 
@@ -22,14 +21,13 @@ router = APIRouter(prefix="/staff/admin/catalogue", include_in_schema=False, dep
 ItemCode = Annotated[str, Path(min_length=1, max_length=60, pattern=r"^[^\x00-\x1f\x7f/]+$")]
 
 
-def catalogue_page(request: Request, session: Session, paging) -> dict[str, Any]:
-    page = paginate(session, select(Item).order_by(Item.impl_code), paging)
-    return {"page": page, "pager": pager(request, page), "report": None}
+def catalogue_page(session: Session, paging) -> dict[str, Any]:
+    return {"page": paginate(session, select(Item).order_by(Item.impl_code), paging), "report": None}
 
 
 @router.get("")
 def catalogue(request: Request, session: Db, paging: Paging) -> Response:
-    return render(request, "admin/catalogue.html", catalogue_page(request, session, paging))
+    return render(request, "admin/catalogue.html", catalogue_page(session, paging))
 
 
 @router.post("/import")
@@ -44,7 +42,7 @@ def import_page(request: Request, session: Db, admin: Admin, paging: Paging,
         report, status, error = None, unreadable.http_status, unreadable
     if error is not None:
         session.rollback()
-    context = {**catalogue_page(request, session, paging), "report": report, "error": error}
+    context = {**catalogue_page(session, paging), "report": report, "error": error}
     return render(request, "admin/catalogue.html", context, status=status)
 
 

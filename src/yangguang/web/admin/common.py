@@ -10,19 +10,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, Request, UploadFile
+from fastapi import Depends, UploadFile
 from pydantic import AfterValidator, Field
 
 from yangguang.core.errors import InvalidInput
 from yangguang.core.org import Person, Role, credit_code_problem
 from yangguang.core.settings import config_section, get_settings
-from yangguang.web.deps import PageParams, require_roles
+from yangguang.web.deps import require_roles
 
 require_admin = require_roles(Role.ADMIN)  # one dependency object: FastAPI resolves it once per request
 Admin = Annotated[Person, Depends(require_admin)]
 ADMIN_ONLY = [Depends(require_admin)]  # router-level: no route of the administrator's is open to others
 
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in every table
 LOGIN_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,59}$"
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$"  # unit codes and window numbers
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -70,12 +69,6 @@ Region = Annotated[str, Field(pattern=r"^[0-9]{6}([0-9]{6})?$", description="行
 Password = Annotated[str, Field(min_length=8, max_length=200, description="at least 8 characters")]
 
 
-def page_of(items: list[Any], paging: PageParams) -> dict[str, Any]:
-    """The page shape of a list already in memory (rules: a few dozen)."""
-    return {"items": items[paging.offset:paging.offset + paging.per_page], "total": len(items),
-            "page": paging.page, "per_page": paging.per_page}
-
-
 def read_upload(upload: UploadFile, *, limit_key: str, suffixes: tuple[str, ...]) -> tuple[str, bytes]:
     """The file's safe base name and content, refused when its type is not one of ``suffixes`` or it is
     larger than ``[admin] <limit_key>`` kilobytes."""
@@ -99,7 +92,3 @@ def saved(name: str, content: bytes) -> Iterator[Path]:
         path = Path(folder) / name
         path.write_bytes(content)
         yield path
-
-
-def is_htmx(request: Request) -> bool:
-    return request.headers.get("HX-Request") == "true"

@@ -36,7 +36,7 @@ from yangguang.web.admin.common import (
     now,
     text,
 )
-from yangguang.web.deps import Db, Paging, paginate
+from yangguang.web.deps import Db, Page, Paging, paginate
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"], dependencies=ADMIN_ONLY)
 CodePath = Annotated[str, Path(pattern=CODE_PATTERN, description="department code or window number")]
@@ -99,18 +99,12 @@ class WindowPatch(BaseModel):
     unit: UnitCode | None = Field(default=None, description="assign the window to this department")
 
 
-class UnitPage(BaseModel):
-    items: list[UnitOut]
-    total: int
-    page: int
-    per_page: int
+class UnitPage(Page[UnitOut]):
+    pass
 
 
-class WindowPage(BaseModel):
-    items: list[WindowOut]
-    total: int
-    page: int
-    per_page: int
+class WindowPage(Page[WindowOut]):
+    pass
 
 
 def unit_out(unit: Unit) -> UnitOut:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from yangguang.core.errors import YangguangError
 from yangguang.core.org import Person, Unit, Window, get_unit, get_window, set_unit_active
+from yangguang.core.validation import validated
 from yangguang.web.admin.common import ADMIN_ONLY, CODE_PATTERN, Admin, now
 from yangguang.web.admin.org_api import (
     UnitCreate,
@@ -26,7 +27,7 @@ from yangguang.web.admin.org_api import (
     window_out,
     windows_query,
 )
-from yangguang.web.admin.pages import failed, from_form, given, pager, redirect, take_notice
+from yangguang.web.admin.pages import failed, given, redirect, take_notice
 from yangguang.web.deps import Db, Paging, paginate
 from yangguang.web.templating import render
 
@@ -35,20 +36,20 @@ CodePath = Annotated[str, Path(pattern=CODE_PATTERN)]
 Text = Annotated[str, Form(max_length=500)]
 
 
-def units_page(request: Request, session: Session, paging) -> dict[str, Any]:
+def units_page(session: Session, paging) -> dict[str, Any]:
     page = paginate(session, units_query(None), paging, unit_out)
     staff = session.execute(select(Unit.code, func.count(Person.id)).join(Person, Person.unit_id == Unit.id)
                             .where(Person.active).group_by(Unit.code))
-    return {"page": page, "pager": pager(request, page), "form": {}, "staff": {code: count for code, count in staff}}
+    return {"page": page, "form": {}, "staff": {code: count for code, count in staff}}
 
 
 def active_units(session: Session) -> list[Unit]:
     return list(session.scalars(select(Unit).where(Unit.active).order_by(Unit.code)))
 
 
-def windows_page(request: Request, session: Session, paging) -> dict[str, Any]:
+def windows_page(session: Session, paging) -> dict[str, Any]:
     page = paginate(session, windows_query(session, None), paging, window_out)
-    return {"page": page, "pager": pager(request, page), "units": active_units(session), "form": {}}
+    return {"page": page, "units": active_units(session), "form": {}}
 
 
 def window_page(session: Session, window: Window) -> dict[str, Any]:
@@ -57,7 +58,7 @@ def window_page(session: Session, window: Window) -> dict[str, Any]:
 
 @router.get("/units")
 def units(request: Request, session: Db, paging: Paging) -> Response:
-    return render(request, "admin/units.html", {**units_page(request, session, paging), "notice": take_notice(request)})
+    return render(request, "admin/units.html", {**units_page(session, paging), "notice": take_notice(request)})
 
 
 @router.post("/units")
@@ -65,10 +66,10 @@ def create_unit_page(request: Request, session: Db, admin: Admin, paging: Paging
                      credit_code: Text = "", region: Text = "", email: Text = "", mobile: Text = "") -> Response:
     form = {"code": code, "name": name, "credit_code": credit_code, "region": region, "email": email, "mobile": mobile}
     try:
-        unit = create_unit(session, from_form(UnitCreate, given(form)), admin)
+        unit = create_unit(session, validated(UnitCreate, given(form)), admin)
     except YangguangError as error:
         return failed(request, session, "admin/units.html", error,
-                      lambda: {**units_page(request, session, paging), "form": form})
+                      lambda: {**units_page(session, paging), "form": form})
     return redirect("/staff/admin/units", request, f"已新建部门 {unit.code} {unit.name}")
 
 
@@ -86,7 +87,7 @@ def update_unit_page(request: Request, code: CodePath, session: Db, admin: Admin
     cleared = {"credit_code": credit_code.strip() or None, "email": email.strip() or None,
                "mobile": mobile.strip() or None}
     try:
-        patch_unit(session, unit, from_form(UnitPatch, {**fields, **cleared}), admin)
+        patch_unit(session, unit, validated(UnitPatch, {**fields, **cleared}), admin)
     except YangguangError as error:
         return failed(request, session, "admin/unit_edit.html", error, lambda: {"unit": unit_out(unit)})
     return redirect(f"/staff/admin/units/{unit.code}", request, "已保存")
@@ -105,7 +106,7 @@ def toggle_unit(request: Request, code: CodePath, session: Db, admin: Admin,
 
 @router.get("/windows")
 def windows(request: Request, session: Db, paging: Paging) -> Response:
-    context = {**windows_page(request, session, paging), "notice": take_notice(request)}
+    context = {**windows_page(session, paging), "notice": take_notice(request)}
     return render(request, "admin/windows.html", context)
 
 
@@ -114,10 +115,10 @@ def create_window_page(request: Request, session: Db, admin: Admin, paging: Pagi
                        name: Text = "", unit: Text = "") -> Response:
     form = {"number": number, "name": name, "unit": unit}
     try:
-        window = create_window(session, from_form(WindowCreate, given(form)), admin)
+        window = create_window(session, validated(WindowCreate, given(form)), admin)
     except YangguangError as error:
         return failed(request, session, "admin/windows.html", error,
-                      lambda: {**windows_page(request, session, paging), "form": form})
+                      lambda: {**windows_page(session, paging), "form": form})
     return redirect("/staff/admin/windows", request, f"已新建窗口 {window.number}")
 
 
@@ -132,7 +133,7 @@ def update_window_page(request: Request, number: CodePath, session: Db, admin: A
                        unit: Text = "") -> Response:
     window = get_window(session, number, field="number")
     try:
-        patch_window(session, window, from_form(WindowPatch, {"name": name, "unit": unit}), admin)
+        patch_window(session, window, validated(WindowPatch, {"name": name, "unit": unit}), admin)
     except YangguangError as error:
         return failed(request, session, "admin/window_edit.html", error, lambda: window_page(session, window))
     return redirect(f"/staff/admin/windows/{window.number}", request, "已保存")

@@ -15,27 +15,21 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from yangguang.core.notify import enqueue_test_message
 from yangguang.core.notify_channels import ChannelConfig, channel_config, set_channel_settings
-from yangguang.supervision.registry import CATEGORIES, LEVEL_LABELS, ClockRule, Level
+from yangguang.supervision.queries import rule_row
+from yangguang.supervision.registry import CATEGORIES, Level
 from yangguang.supervision.rule_settings import RuleSettingView, rule_setting, rule_settings, set_rule_settings
-from yangguang.web.admin.common import ADMIN_ONLY, Admin, now, page_of
-from yangguang.web.deps import Db, Paging
+from yangguang.supervision.schemas import RuleOut
+from yangguang.web.admin.common import ADMIN_ONLY, Admin, now
+from yangguang.web.deps import Db, Page, Paging, page_of
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"], dependencies=ADMIN_ONLY)
 RuleCode = Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.-]+$",
                                description="rule code, e.g. approval.case_overdue")]
 
 
-class RuleOut(BaseModel):
-    code: str
-    name: str
-    category: str
-    kind: Literal["clock", "event"]
-    watches: str = Field(description="obligation/clock and trigger, or the event type")
-    source: str = Field(description="where the rule comes from (law, standard, local regulation)")
-    enabled: bool
-    level: Level
-    level_label: str
-    params: dict[str, Any] = Field(description="parameters in force")
+class RuleSettingOut(RuleOut):
+    """A rule in force, as ``GET /api/v1/rules`` shows it, and where its values come from."""
+
     configured: dict[str, Any] = Field(description="enabled, level and parameters from code defaults and the "
                                                    "configuration file, before the stored settings")
     stored: dict[str, Any] = Field(description="the administrator's settings in force over the configuration")
@@ -43,11 +37,8 @@ class RuleOut(BaseModel):
     updated_by: str | None
 
 
-class RulePage(BaseModel):
-    items: list[RuleOut]
-    total: int
-    page: int
-    per_page: int
+class RuleSettingPage(Page[RuleSettingOut]):
+    pass
 
 
 class RulePatch(BaseModel):
@@ -105,15 +96,11 @@ class TestQueued(BaseModel):
     note: str
 
 
-def rule_out(view: RuleSettingView) -> RuleOut:
-    rule, eff, configured = view.rule, view.effective, view.configured
-    clock = isinstance(rule, ClockRule)
-    watches = f"{rule.obligation_kind}/{rule.clock_kind} {rule.trigger.value}" if clock else rule.event_type
-    return RuleOut(code=rule.code, name=rule.name, category=rule.category, kind="clock" if clock else "event",
-                   watches=watches, source=rule.source, enabled=eff.enabled, level=eff.level,
-                   level_label=LEVEL_LABELS[eff.level], params=eff.params,
-                   configured={"enabled": configured.enabled, "level": configured.level.value, **configured.params},
-                   stored=view.stored, updated_at=view.updated_at, updated_by=view.updated_by)
+def rule_out(view: RuleSettingView) -> RuleSettingOut:
+    configured = view.configured
+    return RuleSettingOut(**rule_row(view), updated_at=view.updated_at, updated_by=view.updated_by,
+                          configured={"enabled": configured.enabled, "level": configured.level.value,
+                                      **configured.params})
 
 
 def rule_changes(body: RulePatch) -> dict[str, Any]:
@@ -129,7 +116,7 @@ def channels_out(config: ChannelConfig) -> ChannelsOut:
                        sms_gateway_token_set=bool(config.sms_gateway_token))
 
 
-@router.get("/rules", response_model=RulePage)
+@router.get("/rules", response_model=RuleSettingPage)
 def list_rules(session: Db, paging: Paging,
                category: Annotated[Literal[CATEGORIES] | None, Query(description="rule category")] = None,
                level: Level | None = None, enabled: bool | None = None) -> dict:
@@ -140,13 +127,13 @@ def list_rules(session: Db, paging: Paging,
     return page_of(views, paging)
 
 
-@router.get("/rules/{code}", response_model=RuleOut)
-def get_rule_setting(code: RuleCode, session: Db) -> RuleOut:
+@router.get("/rules/{code}", response_model=RuleSettingOut)
+def get_rule_setting(code: RuleCode, session: Db) -> RuleSettingOut:
     return rule_out(rule_setting(session, code))
 
 
-@router.patch("/rules/{code}", response_model=RuleOut)
-def patch_rule(code: RuleCode, body: RulePatch, session: Db, admin: Admin) -> RuleOut:
+@router.patch("/rules/{code}", response_model=RuleSettingOut)
+def patch_rule(code: RuleCode, body: RulePatch, session: Db, admin: Admin) -> RuleSettingOut:
     """Change a rule's level, enabled flag or parameters; effective from the next event or sweep in every
     process. An unknown rule or parameter, a wrong type or a value out of range: 422, nothing changed."""
     return rule_out(set_rule_settings(session, code, rule_changes(body), actor=admin.login, at=now()))

@@ -20,10 +20,10 @@ from yangguang.core.notify import CHANNEL_LABELS, TEST_REF, Notification, enqueu
 from yangguang.core.notify_channels import ChannelConfig, channel_config, set_channel_settings
 from yangguang.supervision.registry import LEVEL_LABELS, Level
 from yangguang.supervision.rule_settings import RuleSettingView, rule_setting, rule_settings, set_rule_settings
-from yangguang.web.admin.common import ADMIN_ONLY, Admin, is_htmx, now
+from yangguang.web.admin.common import ADMIN_ONLY, Admin, now
 from yangguang.web.admin.pages import failed, redirect, take_notice
 from yangguang.web.admin.settings_api import RuleCode, rule_out
-from yangguang.web.deps import Db, PostedForm
+from yangguang.web.deps import Db, PostedForm, is_htmx
 from yangguang.web.templating import render
 
 router = APIRouter(prefix="/staff/admin", include_in_schema=False, dependencies=ADMIN_ONLY)

@@ -12,6 +12,7 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session, object_session
 
 from yangguang.core.auth import ApiToken, issue_token, revoke_token, set_password
+from yangguang.core.db import MAX_INT
 from yangguang.core.errors import Conflict, InvalidInput
 from yangguang.core.org import (
     Person,
@@ -30,7 +31,6 @@ from yangguang.core.org import (
 from yangguang.web.admin.common import (
     ADMIN_ONLY,
     LOGIN_PATTERN,
-    MAX_ID,
     Admin,
     Email,
     Login,
@@ -41,7 +41,7 @@ from yangguang.web.admin.common import (
     now,
     text,
 )
-from yangguang.web.deps import Db, Paging, paginate
+from yangguang.web.deps import Db, Page, Paging, paginate
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"], dependencies=ADMIN_ONLY)
 LoginPath = Annotated[str, Path(pattern=LOGIN_PATTERN, description="the person's login")]
@@ -115,18 +115,12 @@ class TokenIssued(BaseModel):
     expires_at: datetime | None
 
 
-class UserPage(BaseModel):
-    items: list[UserOut]
-    total: int
-    page: int
-    per_page: int
+class UserPage(Page[UserOut]):
+    pass
 
 
-class TokenPage(BaseModel):
-    items: list[TokenInfo]
-    total: int
-    page: int
-    per_page: int
+class TokenPage(Page[TokenInfo]):
+    pass
 
 
 def user_out(person: Person) -> UserOut:
@@ -240,6 +234,6 @@ def post_token(login: LoginPath, body: TokenCreate, session: Db, admin: Admin) -
 
 
 @router.post("/tokens/{token_id}/revoke", status_code=204)
-def revoke(token_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: Db, admin: Admin) -> Response:
+def revoke(token_id: Annotated[int, Path(ge=1, le=MAX_INT)], session: Db, admin: Admin) -> Response:
     revoke_token(session, token_id, actor=admin, at=now())
     return Response(status_code=204)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import Response
@@ -11,10 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yangguang.core.auth import ApiToken, revoke_token, set_password
+from yangguang.core.db import MAX_INT
 from yangguang.core.errors import YangguangError
-from yangguang.core.org import Person, Role, Unit, Window, find_person, set_person_active
-from yangguang.web.admin.common import ADMIN_ONLY, CODE_PATTERN, LOGIN_PATTERN, MAX_ID, Admin, is_htmx, now
-from yangguang.web.admin.pages import failed, from_form, given, pager, redirect, take_notice
+from yangguang.core.org import Person, Role, Window, find_person, set_person_active
+from yangguang.core.validation import validated
+from yangguang.web.admin.common import ADMIN_ONLY, CODE_PATTERN, LOGIN_PATTERN, Admin, now
+from yangguang.web.admin.org_views import active_units
+from yangguang.web.admin.pages import failed, given, redirect, take_notice
 from yangguang.web.admin.users_api import (
     PasswordIn,
     SearchText,
@@ -28,7 +32,7 @@ from yangguang.web.admin.users_api import (
     user_out,
     users_query,
 )
-from yangguang.web.deps import Db, Paging, paginate
+from yangguang.web.deps import Db, Paging, is_htmx, paginate
 from yangguang.web.templating import render
 
 router = APIRouter(prefix="/staff/admin", include_in_schema=False, dependencies=ADMIN_ONLY)
@@ -39,7 +43,7 @@ Roles = Annotated[list[str] | None, Form(max_length=len(Role))]
 
 def choices(session: Session) -> dict[str, Any]:
     """Departments and windows offered by the forms."""
-    return {"units": list(session.scalars(select(Unit).where(Unit.active).order_by(Unit.code))),
+    return {"units": active_units(session),
             "windows": list(session.scalars(select(Window).order_by(Window.number)))}
 
 
@@ -56,8 +60,9 @@ def users(request: Request, session: Db, paging: Paging, unit: Annotated[str | N
     page = paginate(session, users_query(session, unit, role, active, q), paging, user_out)
     filters = {"unit": unit or "", "role": role.value if role else "", "q": q or "",
                "active": "" if active is None else str(active).lower()}
-    return render(request, "admin/users.html", {"page": page, "pager": pager(request, page), "filters": filters,
-                                                "notice": take_notice(request), **choices(session)})
+    return render(request, "admin/users.html", {"page": page, "filters": filters, "notice": take_notice(request),
+                                                "query": urlencode({k: v for k, v in filters.items() if v}),
+                                                **choices(session)})
 
 
 @router.get("/users/new")
@@ -72,7 +77,7 @@ def create_user_page(request: Request, session: Db, admin: Admin, login: Text = 
     fields = {"login": login, "name": name, "unit": unit, "window": window, "email": email, "mobile": mobile}
     form = {**fields, "roles": roles or []}  # shown again after an error (never the password)
     try:
-        body = from_form(UserCreate, {**given({**fields, "password": password}), "roles": roles or []})
+        body = validated(UserCreate, {**given({**fields, "password": password}), "roles": roles or []})
         user = create_user(session, body, admin)
     except YangguangError as error:
         return failed(request, session, "admin/user_new.html", error, lambda: {"form": form, **choices(session)})
@@ -93,7 +98,7 @@ def update_user_page(request: Request, login: LoginPath, session: Db, admin: Adm
     fields = {"name": name, "unit": unit}
     cleared = {"window": window.strip() or None, "email": email.strip() or None, "mobile": mobile.strip() or None}
     try:
-        body = from_form(UserPatch, {**fields, **cleared, "roles": roles or []})
+        body = validated(UserPatch, {**fields, **cleared, "roles": roles or []})
         patch_user(session, user, body, admin)
     except YangguangError as error:
         return failed(request, session, "admin/user_edit.html", error, lambda: user_page(session, user))
@@ -116,7 +121,7 @@ def reset_password_page(request: Request, login: LoginPath, session: Db, admin: 
                         password: Text = "") -> Response:
     user = find_person(session, login)
     try:
-        set_password(session, user, from_form(PasswordIn, {"password": password}).password, actor=admin.login,
+        set_password(session, user, validated(PasswordIn, {"password": password}).password, actor=admin.login,
                      at=now())
     except YangguangError as error:
         return failed(request, session, "admin/user_edit.html", error, lambda: user_page(session, user))
@@ -128,7 +133,7 @@ def issue_token_page(request: Request, login: LoginPath, session: Db, admin: Adm
                      days: Text = "") -> Response:
     user = find_person(session, login)
     try:
-        token, plain = issue_user_token(session, user, from_form(TokenCreate, given({"name": name, "days": days})),
+        token, plain = issue_user_token(session, user, validated(TokenCreate, given({"name": name, "days": days})),
                                         admin)
     except YangguangError as error:
         return failed(request, session, "admin/user_edit.html", error, lambda: user_page(session, user))
@@ -137,7 +142,7 @@ def issue_token_page(request: Request, login: LoginPath, session: Db, admin: Adm
 
 
 @router.post("/tokens/{token_id}/revoke")
-def revoke_token_page(request: Request, token_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: Db,
+def revoke_token_page(request: Request, token_id: Annotated[int, Path(ge=1, le=MAX_INT)], session: Db,
                       admin: Admin) -> Response:
     token = revoke_token(session, token_id, actor=admin, at=now())
     user = token.person
