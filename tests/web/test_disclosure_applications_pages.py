@@ -179,6 +179,9 @@ def test_refusals_show_the_services_reason_and_change_nothing(organs, page_clien
     both = officer.post(f"{page_of(number)}/fee", data={"method": "per_request", "pages": "50",
                                                         "deadline": local_day(days_ago(-45)).isoformat()})
     assert both.status_code == 422 and "不得同时按件和按量" in alert(both.text)
+    free = officer.post(f"{page_of(number)}/fee", data={"method": "per_request", "pages": "",  # as a browser sends
+                                                        "deadline": local_day(days_ago(-45)).isoformat()})
+    assert free.status_code == 422 and 'data-field="method"' in free.text and "不应收费" in alert(free.text)
     secret = officer.post(f"{page_of(number)}/conclusion", data={"outcome": "withheld.state_secret"})
     assert secret.status_code == 422 and "须在答复中说明理由" in alert(secret.text)
     early = officer.post(f"{page_of(number)}/fee/unpaid")

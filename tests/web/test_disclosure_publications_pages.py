@@ -27,6 +27,7 @@ from tests.web.publication_helpers import (
     today,
 )
 from yangguang.core import db
+from yangguang.core.audit import AuditEntry
 from yangguang.disclosure.models import Publication
 from yangguang.supervision.models import Card
 
@@ -102,6 +103,21 @@ def test_reject_fix_resubmit_approve_publish(organs, page_client, db_url):
     assert done.status_code == 303
     page = drafter.get(done.headers["location"])
     assert "已发布到政府信息公开目录" in page.text and "113301000024912353/02-" in page.text
+
+
+def test_a_refusal_of_permission_in_the_page_is_shown_and_recorded(organs, page_client, db_url):
+    """One person cannot draft and clear the same item (谁审查、谁负责); the refusal is on record like every
+    refusal of permission, and nothing else is written."""
+    publication_id = submitted(db_url)
+    before = snapshot(db_url)
+    page = page_client(DRAFTER).post(f"{BASE}/publications/{publication_id}/review",
+                                     data={"verdict": "approve", "reasons": "可以公开"})
+    assert page.status_code == 403 and 'data-field="reviewer"' in page.text and 'id="refusal"' in page.text
+    assert snapshot(db_url)[1:] == before[1:]
+    with db.reading(db_url) as session:
+        assert session.scalar(select(Publication.state)) == "in_review"
+        refusals = session.scalars(select(AuditEntry.actor).where(AuditEntry.action == "auth.refused")).all()
+    assert refusals == [DRAFTER]
 
 
 def test_publishing_without_review_shows_the_refusal_and_raises_a_card(organs, page_client, db_url):

@@ -10,54 +10,21 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
+from pydantic import BaseModel, Field, StrictInt, field_validator
 
 from yangguang.approval.codes import HANDLING_FORM, SERVICE_OBJECT, SPECIAL_PROCEDURE_KINDS
 from yangguang.approval.service import CaseState
+from yangguang.core.db import MAX_INT
 from yangguang.core.errors import InvalidInput
-from yangguang.core.validation import validation_reason
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _text(value: str) -> str:
-    if _CONTROL.search(value):
-        raise ValueError("不能包含控制字符")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError("不是有效的 Unicode 文本") from exc
-    return value
-
-
-def Text(max_length: int, min_length: int = 0, description: str = "") -> Any:
-    """A string of at most ``max_length`` characters without control characters (newlines allowed)."""
-    return Annotated[str, Field(min_length=min_length, max_length=max_length, description=description or None),
-                     AfterValidator(_text)]
-
+from yangguang.web.deps import Page
+from yangguang.web.forms import Strict, Text
 
 # Path parameters: a case number (e.g. 2026SCJ000042) and a step name (e.g. 审查).
 NUMBER_PATTERN = r"^[^\x00-\x1f\x7f]{1,40}$"
 ServiceObject = Literal[tuple(SERVICE_OBJECT)]
 HandlingForm = Literal[tuple(HANDLING_FORM)]
 SpecialProcedure = Literal[tuple(SPECIAL_PROCEDURE_KINDS)]
-MaterialRef = Annotated[StrictInt, Field(ge=1, le=2**31 - 1)] | Text(200, 1)
-
-
-class Strict(BaseModel):
-    """A request body: unknown fields are refused rather than silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-def parse(model: type[BaseModel], data: dict[str, Any]) -> Any:
-    """``model`` from a page's form values; a bad value is InvalidInput naming the field."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "form"
-        raise InvalidInput(field, validation_reason(first)) from exc
+MaterialRef = Annotated[StrictInt, Field(ge=1, le=MAX_INT)] | Text(200, 1)
 
 
 _YUAN = re.compile(r"[0-9]{1,8}(\.[0-9]{1,2})?")
@@ -192,11 +159,8 @@ class CaseSummary(BaseModel):
     fee_charged_fen: int
 
 
-class CasePage(BaseModel):
-    items: list[CaseSummary]
-    total: int
-    page: int
-    per_page: int
+class CasePage(Page[CaseSummary]):
+    pass
 
 
 class NoticeOut(BaseModel):
@@ -366,8 +330,5 @@ class QueueEntry(BaseModel):
     case_time: ClockTime | None = Field(description="the case's promised limit")
 
 
-class QueuePage(BaseModel):
-    items: list[QueueEntry]
-    total: int
-    page: int
-    per_page: int
+class QueuePage(Page[QueueEntry]):
+    pass

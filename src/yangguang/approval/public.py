@@ -2,10 +2,8 @@
 the live hall board (大厅实况). The JSON of the same views is :mod:`yangguang.approval.public_api`; both
 use the helpers here.
 
-The progress query shows no personal data, and a wrong query code is answered exactly like an unknown
-case number (same status, same words), so the answer reveals neither. Wrong guesses are limited per
-client address (``[progress]`` in the configuration, default 20 within 15 minutes): past the limit,
-every query from the address is refused, right or wrong, until the window has passed.
+The progress query shows no personal data; a wrong query code is answered exactly like an unknown case
+number and wrong guesses are limited per client address (:mod:`yangguang.web.progress`).
 """
 
 from __future__ import annotations
@@ -24,33 +22,27 @@ from yangguang.approval.hall import hall_board, headline, unit_windows
 from yangguang.approval.importers import TIME_UNIT_LABELS
 from yangguang.approval.models import Item
 from yangguang.approval.queries import PROGRESS_NOT_FOUND, case_progress
-from yangguang.core import db
-from yangguang.core.auth import check_guesses, record_failed_guess
 from yangguang.core.clocks import local_day
-from yangguang.core.errors import NotFound, TooManyAttempts
+from yangguang.core.errors import NotFound
 from yangguang.core.settings import config_section
+from yangguang.core.validation import NO_NUL
 from yangguang.web.deps import CsrfChecked, Db, OptionalPerson, PageParams, Paging, paginate
+from yangguang.web.progress import client_address, limited_lookup, progress_page
 from yangguang.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
 PROGRESS_SCOPE = "progress"  # guesses of the progress query, kept with the login attempts (core/auth)
-NOT_FOUND = PROGRESS_NOT_FOUND
 ItemKind = Literal[tuple(codes.ITEM_TYPE)]  # type: ignore[valid-type]  # 事项类型 codes (A.1)
 
 # Query parameters and form fields shared by the pages and the API. Text refuses NUL characters (no
 # database stores them); case numbers and query codes are letters, digits and dashes.
-NO_NUL = r"^[^\x00]*$"
 CASE_NUMBER = r"^\s*[0-9A-Za-z_-]+\s*$"
 SearchText = Annotated[str, Query(max_length=50, pattern=NO_NUL, description="事项名称或编码中的关键词")]
 UnitCode = Annotated[str | None, Query(max_length=20, pattern=NO_NUL, description="实施部门代码")]
 KindCode = Annotated[ItemKind | None, Query(description="事项类型代码（GB/T 39046-2020 A.1）")]
 ItemCode = Annotated[str, Path(min_length=1, max_length=60, pattern=NO_NUL, description="实施编码（或唯一的基本编码）")]
 BoardDay = Annotated[date | None, Query(alias="date", description="日期 YYYY-MM-DD，缺省为今天")]
-
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 # --- the guide ---------------------------------------------------------------------------------------
@@ -77,25 +69,9 @@ def public_item(session: Session, code: str) -> Item:
 
 # --- progress ----------------------------------------------------------------------------------------
 def look_up_progress(number: str, query_code: str, *, address: str, at: datetime) -> dict:
-    """:func:`case_progress` behind the per-address limit on wrong guesses.
-
-    A refused address is refused before the case is looked at; a wrong code and an unknown number are
-    both recorded as a failed guess and answered with the same :class:`NotFound`. The lookup reads in
-    a read-only session and only a wrong guess opens a write transaction (its own, committed although
-    the request fails): on SQLite a write transaction takes the database's one write lock, which a
-    right answer, the common case of a public page, has no reason to wait for.
-    """
-    limits = config_section("progress")
-    with db.reading() as session:
-        check_guesses(session, PROGRESS_SCOPE, address, field="number", limit=int(limits["failures_per_address"]),
-                      minutes=int(limits["failure_window_minutes"]), at=at)
-        try:
-            return case_progress(session, number, query_code, at=at)
-        except NotFound:
-            pass
-    with db.transaction() as session:
-        record_failed_guess(session, PROGRESS_SCOPE, number, address, at=at)
-    raise NotFound("number", NOT_FOUND)
+    """:func:`case_progress` behind the per-address limit on wrong guesses (:func:`limited_lookup`)."""
+    return limited_lookup(PROGRESS_SCOPE, number, lambda session: case_progress(session, number, query_code, at=at),
+                          address=address, at=at, not_found=PROGRESS_NOT_FOUND)
 
 
 # --- pages -------------------------------------------------------------------------------------------
@@ -107,18 +83,10 @@ def home(request: Request, session: Db, person: OptionalPerson) -> Response:
 @router.get("/guide")
 def guide_list(request: Request, session: Db, person: OptionalPerson, paging: Paging, q: SearchText = "",
                unit: UnitCode = None, kind: KindCode = None) -> Response:
-    page = guide_page(session, q, unit, kind, paging)
     filters = {key: value for key, value in (("q", q.strip()), ("unit", unit), ("kind", kind)) if value}
-
-    def link(number: int) -> str:
-        return "/guide?" + urlencode({**filters, "page": number, "per_page": paging.per_page})
-
-    last = max(1, -(-page["total"] // paging.per_page))
     return render(request, "public/guide_list.html", {
-        "page": page, "q": q.strip(), "unit": unit or "", "kind": kind or "", "kinds": codes.ITEM_TYPE,
-        "departments": item_departments(session), "last": last,
-        "previous_url": link(paging.page - 1) if paging.page > 1 else None,
-        "next_url": link(paging.page + 1) if paging.page < last else None})
+        "page": guide_page(session, q, unit, kind, paging), "q": q.strip(), "unit": unit or "", "kind": kind or "",
+        "kinds": codes.ITEM_TYPE, "departments": item_departments(session), "query": urlencode(filters)})
 
 
 @router.get("/guide/{code}")
@@ -131,22 +99,16 @@ def guide_detail(request: Request, session: Db, person: OptionalPerson, code: It
 @router.get("/progress")
 def progress_form(request: Request, person: OptionalPerson,
                   number: Annotated[str, Query(max_length=40, pattern=NO_NUL)] = "") -> Response:
-    return render(request, "public/progress.html", {"number": number.strip(), "result": None, "error": None})
+    return progress_page(request, "public/progress.html", number.strip())
 
 
 @router.post("/progress")
 def progress_result(request: Request, person: OptionalPerson, _: CsrfChecked,
-                          number: Annotated[str, Form(max_length=40, pattern=CASE_NUMBER)],
-                          query_code: Annotated[str, Form(max_length=12, pattern=CASE_NUMBER)]) -> Response:
+                    number: Annotated[str, Form(max_length=40, pattern=CASE_NUMBER)],
+                    query_code: Annotated[str, Form(max_length=12, pattern=CASE_NUMBER)]) -> Response:
     number = number.strip()
-    context: dict[str, Any] = {"number": number, "result": None, "error": None}
-    try:
-        context["result"] = look_up_progress(number, query_code.strip(), address=client_address(request),
-                                             at=datetime.now(UTC))
-    except (NotFound, TooManyAttempts) as exc:
-        context["error"] = exc.reason
-        return render(request, "public/progress.html", context, status=exc.http_status)
-    return render(request, "public/progress.html", context)
+    return progress_page(request, "public/progress.html", number, lambda: look_up_progress(
+        number, query_code.strip(), address=client_address(request), at=datetime.now(UTC)))
 
 
 def board_of_day(request: Request, session: Session, day: date | None) -> dict[str, Any]:

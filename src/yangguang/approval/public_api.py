@@ -19,12 +19,12 @@ from yangguang.approval.public import (
     SearchText,
     UnitCode,
     board_of_day,
-    client_address,
     guide_page,
     look_up_progress,
     public_item,
 )
 from yangguang.web.deps import Db, Paging
+from yangguang.web.progress import client_address
 
 router = APIRouter(prefix="/api/v1", tags=["public"])
 

@@ -17,7 +17,6 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
 
 from yangguang.approval import api, queries, service
 from yangguang.approval.api_schemas import (
@@ -34,15 +33,15 @@ from yangguang.approval.api_schemas import (
     SpecialProcedureIn,
     StepActionIn,
     fen_from_yuan,
-    parse,
 )
 from yangguang.approval.codes import HANDLING_FORM, SERVICE_OBJECT, SPECIAL_PROCEDURE_KINDS
 from yangguang.approval.models import Case
 from yangguang.approval.service import CORRECTION, DECISIONS, DELIVER_STEP, CaseState, StepState
-from yangguang.core.auth import record_refusal
-from yangguang.core.errors import Forbidden, InvalidInput, YangguangError
+from yangguang.core.errors import InvalidInput, YangguangError
 from yangguang.core.org import Person, Role, Window
+from yangguang.core.validation import validated
 from yangguang.web.deps import Db, Paging, PostedForm, paginate
+from yangguang.web.forms import form_body, form_lines, form_text, page_action
 from yangguang.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -75,7 +74,7 @@ def case_list(request: Request, person: api.Staff, session: Db, paging: Paging) 
     values = {k: v for k, v in request.query_params.items() if k in FILTER_FIELDS and v}
     error, page = None, None
     try:
-        filters = parse(CaseFilters, values)
+        filters = validated(CaseFilters, values)
         query = queries.cases_query(scope=api.scope_of(person, finance=True), state=filters.state, item=filters.item,
                                     number_prefix=filters.number, received_from=filters.received_from,
                                     received_to=filters.received_to, awaiting_fee=filters.awaiting_fee)
@@ -122,17 +121,14 @@ def item_materials(request: Request, person: api.Clerk, session: Db,
 
 @router.post("/staff/cases/new")
 def receive(request: Request, person: api.Clerk, session: Db, form: PostedForm) -> Response:
-    values: dict[str, Any] = {k: _text(form, k) for k in ("item", "channel", "name", "type", "id_number", "phone")}
+    values: dict[str, Any] = {k: form_text(form, k) for k in ("item", "channel", "name", "type", "id_number", "phone")}
     values["materials"] = [str(v) for v in form.getlist("materials")]
     applicant = {k: values[k] for k in ("name", "type", "id_number", "phone")}
-    try:
-        body = parse(CaseIn, {"item": values["item"], "channel": values["channel"] or "1", "applicant": applicant,
-                              "materials": _material_refs(values["materials"])})
-        receipt = api.receive(body, person, session)
-    except YangguangError as exc:
-        session.rollback()
-        return _new_form(request, session, person, values, exc)
-    return RedirectResponse(_case_url(receipt.number) + "/receipt", status_code=303)
+    return page_action(request, session, person, lambda: api.receive(validated(CaseIn, {
+        "item": values["item"], "channel": values["channel"] or "1", "applicant": applicant,
+        "materials": _material_refs(values["materials"])}), person, session),
+        then=lambda receipt: _case_url(receipt.number) + "/receipt",
+        refused=lambda error: _new_form(request, session, person, values, error))
 
 
 @router.get("/staff/cases/{number}/receipt")
@@ -200,127 +196,86 @@ def case_page(request: Request, number: api.Number, person: api.Staff, session: 
     return _detail_page(request, session, person, number, done=done)
 
 
-def _perform(request: Request, session: Session, person: Person, number: str, done: str, form: FormData,
-             action: Callable[[FormData], object]) -> Response:
-    """Run a page action; on success back to the case with a message, on refusal the case with the reason
-    (the unit of work is rolled back, so nothing of the action is kept)."""
-    try:
-        action(form)
-    except YangguangError as exc:
-        session.rollback()
-        if isinstance(exc, Forbidden):  # audited like every refusal (web/errors.py does it for raised ones)
-            record_refusal(session, actor=person.login, method=request.method, path=request.url.path,
-                           field=exc.field, reason=exc.reason)
-        return _detail_page(request, session, person, number, error=exc)
-    return RedirectResponse(_case_url(number, done), status_code=303)
-
-
-def _text(form: FormData, name: str) -> str:
-    return str(form.get(name) or "").strip()
+def _perform(request: Request, session: Session, person: Person, number: str, done: str,
+             action: Callable[[], object]) -> Response:
+    """Run a page action: on success back to the case with a message, on refusal the case with the reason
+    (nothing of the action is kept)."""
+    return page_action(request, session, person, action, then=_case_url(number, done),
+                       refused=lambda error: _detail_page(request, session, person, number, error=error))
 
 
 @router.post("/staff/cases/{number}/materials")
 def supply_materials(request: Request, number: api.Number, person: api.Clerk,
                      session: Db, form: PostedForm) -> Response:
-    def action(form: FormData) -> object:
-        refs = _material_refs([str(v) for v in form.getlist("materials")])
-        return api.supply_materials(number, parse(MaterialsIn, {"materials": refs}), person, session)
-
-    return _perform(request, session, person, number, "materials", form, action)
+    refs = _material_refs([str(v) for v in form.getlist("materials")])
+    return _perform(request, session, person, number, "materials", lambda: api.supply_materials(
+        number, validated(MaterialsIn, {"materials": refs}), person, session))
 
 
 @router.post("/staff/cases/{number}/refusal")
 def refuse(request: Request, number: api.Number, person: api.Clerk, session: Db, form: PostedForm) -> Response:
-    def action(form: FormData) -> object:
-        body = parse(RefusalIn, {"reason": _text(form, "reason"), "legal_basis": _text(form, "legal_basis")})
-        return api.refuse(number, body, person, session)
-
-    return _perform(request, session, person, number, "refusal", form, action)
+    return _perform(request, session, person, number, "refusal", lambda: api.refuse(
+        number, form_body(RefusalIn, form), person, session))
 
 
 @router.post("/staff/cases/{number}/steps/{step}")
 def act(request: Request, number: api.Number, step: api.StepName, person: api.Handler,
-              session: Db, form: PostedForm) -> Response:
-    def action(form: FormData) -> object:
-        body = parse(StepActionIn, {"note": _text(form, "note"), "decision": _text(form, "decision") or None,
-                                    "legal_basis": _text(form, "legal_basis")})
-        return api.act(number, step, body, person, session)
-
-    return _perform(request, session, person, number, "step", form, action)
+        session: Db, form: PostedForm) -> Response:
+    return _perform(request, session, person, number, "step", lambda: api.act(
+        number, step, form_body(StepActionIn, form), person, session))
 
 
 @router.post("/staff/cases/{number}/special-procedures")
 def begin_special_procedure(request: Request, number: api.Number, person: api.Reviewer,
-                                  session: Db, form: PostedForm) -> Response:
-    def action(form: FormData) -> object:
-        body = parse(SpecialProcedureIn, {"kind": _text(form, "kind"), "expected_days": _text(form, "expected_days"),
-                                          "reason": _text(form, "reason")})
-        return api.begin_special_procedure(number, body, person, session)
-
-    return _perform(request, session, person, number, "special", form, action)
+                            session: Db, form: PostedForm) -> Response:
+    return _perform(request, session, person, number, "special", lambda: api.begin_special_procedure(
+        number, form_body(SpecialProcedureIn, form), person, session))
 
 
 @router.post("/staff/cases/{number}/special-procedures/end")
 def end_special_procedure(request: Request, number: api.Number, person: api.Reviewer,
-                                session: Db, form: PostedForm) -> Response:
-    def action(form: FormData) -> object:
-        body = parse(EndSpecialProcedureIn, {"note": _text(form, "note")})
-        return api.end_special_procedure(number, person, session, body)
-
-    return _perform(request, session, person, number, "special_end", form, action)
+                          session: Db, form: PostedForm) -> Response:
+    return _perform(request, session, person, number, "special_end", lambda: api.end_special_procedure(
+        number, person, session, form_body(EndSpecialProcedureIn, form)))
 
 
 @router.post("/staff/cases/{number}/corrections")
 def request_correction(request: Request, number: api.Number, person: api.Reviewer,
                        session: Db, form: PostedForm) -> Response:
-    def action(form: FormData) -> object:
-        lines = [line.strip() for line in _text(form, "missing").splitlines() if line.strip()]
-        return api.request_correction(number, parse(CorrectionIn, {"missing": lines}), person, session)
-
-    return _perform(request, session, person, number, "correction", form, action)
+    return _perform(request, session, person, number, "correction", lambda: api.request_correction(
+        number, form_body(CorrectionIn, form, missing=form_lines(form, "missing")), person, session))
 
 
 @router.post("/staff/cases/{number}/corrections/received")
 def correction_received(request: Request, number: api.Number, person: api.Handler,
                         session: Db, form: PostedForm) -> Response:
-    return _perform(request, session, person, number, "correction_received", form,
-                    lambda _form: api.correction_received(number, person, session))
+    return _perform(request, session, person, number, "correction_received",
+                    lambda: api.correction_received(number, person, session))
 
 
 @router.post("/staff/cases/{number}/extension-requests")
 def request_extension(request: Request, number: api.Number, person: api.Approver,
                       session: Db, form: PostedForm) -> Response:
-    def action(form: FormData) -> object:
-        body = parse(ExtensionIn, {"days": _text(form, "days"), "reason": _text(form, "reason")})
-        return api.request_extension(number, body, person, session)
-
-    return _perform(request, session, person, number, "extension_request", form, action)
+    return _perform(request, session, person, number, "extension_request", lambda: api.request_extension(
+        number, form_body(ExtensionIn, form), person, session))
 
 
 @router.post("/staff/cases/{number}/extensions")
 def extend(request: Request, number: api.Number, person: api.Head, session: Db, form: PostedForm) -> Response:
-    def action(form: FormData) -> object:
-        body = parse(ExtensionIn, {"days": _text(form, "days"), "reason": _text(form, "reason")})
-        return api.extend(number, body, person, session)
-
-    return _perform(request, session, person, number, "extension", form, action)
+    return _perform(request, session, person, number, "extension", lambda: api.extend(
+        number, form_body(ExtensionIn, form), person, session))
 
 
 @router.post("/staff/cases/{number}/fees")
 def charge_fee(request: Request, number: api.Number, person: api.Cashier, session: Db, form: PostedForm) -> Response:
-    def action(form: FormData) -> object:
-        body = parse(FeeIn, {"amount_fen": fen_from_yuan(_text(form, "amount_yuan")), "basis": _text(form, "basis")})
-        return api.charge_fee(number, body, person, session)
-
-    return _perform(request, session, person, number, "fee", form, action)
+    return _perform(request, session, person, number, "fee", lambda: api.charge_fee(
+        number, form_body(FeeIn, form, amount_fen=fen_from_yuan(form_text(form, "amount_yuan"))), person, session))
 
 
 @router.post("/staff/cases/{number}/result")
 def deliver(request: Request, number: api.Number, person: api.Clerk, session: Db, form: PostedForm) -> Response:
-    def action(form: FormData) -> object:
-        return api.deliver(number, parse(ResultIn, {"result_number": _text(form, "result_number")}), person, session)
-
-    return _perform(request, session, person, number, "result", form, action)
+    return _perform(request, session, person, number, "result", lambda: api.deliver(
+        number, form_body(ResultIn, form), person, session))
 
 
 # -- the work queue -----------------------------------------------------------------------------------------

@@ -21,11 +21,9 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yangguang.core import db
-from yangguang.core.auth import check_guesses, record_failed_guess
+from yangguang.core.db import MAX_INT
 from yangguang.core.errors import Conflict, InvalidInput, NotFound
 from yangguang.core.org import Person, Role, Unit
-from yangguang.core.settings import config_section
 from yangguang.disclosure import application_queries as queries
 from yangguang.disclosure import letters
 from yangguang.disclosure.application_schemas import (
@@ -56,6 +54,7 @@ from yangguang.disclosure.codes import APPLICATION_STATE_LABELS, Channel
 from yangguang.disclosure.models import Application, Consultation, Remedy
 from yangguang.disclosure.service import applications as service
 from yangguang.web.deps import Db, Paging, is_overseer, require_roles
+from yangguang.web.progress import client_address, limited_lookup
 
 router = APIRouter(prefix="/api/v1", tags=["disclosure-applications"])
 
@@ -64,7 +63,7 @@ Reader = Annotated[Person, Depends(require_roles(*READER_ROLES))]
 Officer = Annotated[Person, Depends(require_roles(Role.DISCLOSURE))]
 Head = Annotated[Person, Depends(require_roles(Role.UNIT_HEAD))]
 Number = Annotated[str, Path(pattern=NUMBER_PATTERN, description="application number, e.g. YSQ-ZFB-2026-00042")]
-RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+RowId = Annotated[int, Path(ge=1, le=MAX_INT)]
 Kind = Annotated[LetterKind, Path(description="reply 答复书, correction 补正通知书, extension 延期答复告知书, "
                                               "fee 收费通知书")]
 
@@ -78,10 +77,6 @@ LETTER_KINDS = tuple(letters.KINDS)
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 # -- lookups ------------------------------------------------------------------------------------------
@@ -325,20 +320,9 @@ def apply_online(session: Session, body: FoiOnlineIn) -> FoiOnlineReceipt:
 
 
 def look_up_progress(number: str, query_code: str, *, address: str, at: datetime) -> dict[str, Any]:
-    """:func:`queries.public_progress` behind the per-address limit on wrong guesses: a refused address is
-    refused before the application is looked at; a wrong code and an unknown number are both a failed
-    guess (written in a transaction of its own, the request failing) with the same NotFound."""
-    limits = config_section("progress")
-    with db.reading() as session:
-        check_guesses(session, PROGRESS_SCOPE, address, field="number", limit=int(limits["failures_per_address"]),
-                      minutes=int(limits["failure_window_minutes"]), at=at)
-        try:
-            return queries.public_progress(session, number, query_code, at=at)
-        except NotFound:
-            pass
-    with db.transaction() as session:
-        record_failed_guess(session, PROGRESS_SCOPE, number, address, at=at)
-    raise NotFound("number", queries.PROGRESS_NOT_FOUND)
+    """:func:`queries.public_progress` behind the per-address limit on wrong guesses (:func:`limited_lookup`)."""
+    return limited_lookup(PROGRESS_SCOPE, number, lambda session: queries.public_progress(
+        session, number, query_code, at=at), address=address, at=at, not_found=queries.PROGRESS_NOT_FOUND)
 
 
 @router.post("/disclosure/online-applications", response_model=FoiOnlineReceipt, status_code=201,

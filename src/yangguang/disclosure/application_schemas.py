@@ -1,5 +1,5 @@
 """Bodies and answers of the API of applications for government information (依申请公开), shared by the
-staff and public pages (which parse their forms into the same bodies with :func:`parse`).
+staff and public pages (which read their forms into the same bodies: :mod:`yangguang.web.forms`).
 
 Every text field is bounded by the column it ends up in and refuses control characters (PostgreSQL
 cannot store a NUL byte); dates lie in 2000–2100 and moments carry their time zone, so bad input is a
@@ -8,15 +8,12 @@ names what is missing ("申请内容不能为空"). The rules themselves (what a
 extension, which outcome needs a reason...) are the service's: it refuses with the field and the reason.
 """
 
-import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
-from yangguang.core.errors import InvalidInput
-from yangguang.core.validation import validation_reason
 from yangguang.disclosure.codes import (
     APPLICANT_KIND_LABELS,
     OUTCOMES,
@@ -29,25 +26,8 @@ from yangguang.disclosure.codes import (
     RemedyKind,
 )
 from yangguang.disclosure.service.applications import DELIVERY_LABELS
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
-
-
-def _text(value: str) -> str:
-    if _CONTROL.search(value):
-        raise ValueError("不能包含控制字符")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError("不是有效的 Unicode 文本") from exc
-    return value
-
-
-def Text(max_length: int, min_length: int = 0, description: str = "") -> Any:
-    """A string of at most ``max_length`` characters without control characters (newlines allowed)."""
-    return Annotated[str, Field(min_length=min_length, max_length=max_length, description=description or None),
-                     AfterValidator(_text)]
+from yangguang.web.deps import Page
+from yangguang.web.forms import FIRST_DAY, LAST_DAY, Day, Strict, Text, form_text
 
 
 def _in_range(value: datetime) -> datetime:
@@ -56,7 +36,6 @@ def _in_range(value: datetime) -> datetime:
     return value
 
 
-Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY, description="日期 YYYY-MM-DD")]
 Moment = Annotated[AwareDatetime, AfterValidator(_in_range), Field(description="带时区的时间（ISO 8601）")]
 # Application numbers, e.g. YSQ-ZFB-2026-00042 (organ codes are letters, digits, '_' and '-').
 NUMBER_PATTERN = r"^[0-9A-Za-z_-]{1,40}$"
@@ -65,22 +44,6 @@ Delivery = Literal[tuple(DELIVERY_LABELS)]  # type: ignore[valid-type]
 OutcomeCode = Literal[tuple(OUTCOMES)]  # type: ignore[valid-type]
 FinalResult = Literal["upheld", "corrected", "other"]
 LetterKind = Literal["reply", "correction", "extension", "fee"]
-
-
-class Strict(BaseModel):
-    """A request body: unknown fields are refused rather than silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-def parse(model: type[BaseModel], data: dict[str, Any]) -> Any:
-    """``model`` from a page's form values; a bad value is InvalidInput naming the field."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "form"
-        raise InvalidInput(field, validation_reason(first)) from exc
 
 
 def organisation_kinds() -> dict[str, str]:
@@ -93,7 +56,7 @@ def request_fields(form: Mapping[str, Any]) -> dict[str, Any]:
     whether the applicant is a natural person or an organisation (``applicant_type``), then the
     organisation's kind (``organisation_kind``)."""
     def text(name: str) -> str:
-        return str(form.get(name) or "").strip()
+        return form_text(form, name)
 
     kind = text("organisation_kind") if text("applicant_type") == "organisation" else text("applicant_type")
     fields = {name: text(name) for name in ("applicant_name", "applicant_id_number", "contact_phone",
@@ -264,11 +227,8 @@ class FoiSummary(BaseModel):
     late: bool | None
 
 
-class FoiPage(BaseModel):
-    items: list[FoiSummary]
-    total: int
-    page: int
-    per_page: int
+class FoiPage(Page[FoiSummary]):
+    pass
 
 
 class FoiCorrectionOut(BaseModel):

@@ -16,16 +16,14 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
 
-from yangguang.core.auth import record_refusal
-from yangguang.core.calendar import get_calendar
 from yangguang.core.clocks import local_day
-from yangguang.core.errors import Forbidden, InvalidInput, YangguangError
+from yangguang.core.errors import InvalidInput, YangguangError
 from yangguang.core.org import Person, Role
 from yangguang.core.settings import get_settings
+from yangguang.core.validation import validated
 from yangguang.disclosure import application_api as api
 from yangguang.disclosure.application_schemas import (
     FoiAnswerIn,
@@ -34,6 +32,7 @@ from yangguang.disclosure.application_schemas import (
     FoiConsultIn,
     FoiCorrectionIn,
     FoiDayIn,
+    FoiDetail,
     FoiExtendIn,
     FoiFeeIn,
     FoiFilters,
@@ -41,7 +40,6 @@ from yangguang.disclosure.application_schemas import (
     FoiRemedyResultIn,
     FoiStaffIn,
     organisation_kinds,
-    parse,
     request_fields,
 )
 from yangguang.disclosure.codes import (
@@ -59,6 +57,7 @@ from yangguang.disclosure.models import Application
 from yangguang.disclosure.report_tables import OUTCOME_GROUPS
 from yangguang.disclosure.service import applications as service
 from yangguang.web.deps import Db, Paging, PostedForm
+from yangguang.web.forms import form_body, form_lines, form_text, page_action
 from yangguang.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -89,10 +88,6 @@ OWN_BUTTONS = ("other.no_correction", "other.fee_unpaid")
 
 def _url(number: str, done: str | None = None) -> str:
     return f"{BASE}/{quote(number, safe='')}" + (f"?done={done}" if done else "")
-
-
-def _text(form: FormData, name: str) -> str:
-    return str(form.get(name) or "").strip()
 
 
 def outcome_groups() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -127,7 +122,7 @@ def application_list(request: Request, person: api.Reader, session: Db, paging: 
     values = {k: v.strip() for k, v in request.query_params.items() if k in ("state", "q") and v.strip()}
     error, page = None, None
     try:
-        page = api.list_applications(person, session, paging, parse(FoiFilters, values))
+        page = api.list_applications(person, session, paging, validated(FoiFilters, values))
     except InvalidInput as exc:
         error = exc
     return render(request, "disclosure/applications/list.html", {
@@ -152,16 +147,16 @@ def new_application(request: Request, person: api.Officer) -> Response:
 
 @router.post(f"{BASE}/new")
 def register(request: Request, person: api.Officer, session: Db, form: PostedForm) -> Response:
-    values = {name: _text(form, name) for name in INTAKE_FIELDS}
-    try:
-        body = parse(FoiStaffIn, {**request_fields(form), "channel": values["channel"],
-                                          "submitted_at": _local_moment(values["submitted_at"]),
-                                          "signed_for_on": values["signed_for_on"] or None})
-        detail = api.register(body, person, session)
-    except YangguangError as exc:
-        session.rollback()
-        return _new_form(request, values, exc)
-    return RedirectResponse(_url(detail.number, "registered"), status_code=303)
+    values = {name: form_text(form, name) for name in INTAKE_FIELDS}
+
+    def action() -> FoiDetail:
+        body = validated(FoiStaffIn, {**request_fields(form), "channel": values["channel"],
+                                      "submitted_at": _local_moment(values["submitted_at"]),
+                                      "signed_for_on": values["signed_for_on"] or None})
+        return api.register(body, person, session)
+
+    return page_action(request, session, person, action, then=lambda detail: _url(detail.number, "registered"),
+                       refused=lambda error: _new_form(request, values, error))
 
 
 # -- one application ----------------------------------------------------------------------------------------
@@ -193,8 +188,7 @@ def _fee_terms(session: Session, application: Application) -> dict[str, Any]:
     """What the fee form shows: the applicant's count of requests this month, the earliest deadline."""
     if application.state != ApplicationState.IN_PROGRESS or application.fee_method:
         return {}
-    earliest = get_calendar(session).add_workdays_flagged(local_day(datetime.now(UTC)),
-                                                          service.FEE_PAYMENT_WORKDAYS, "deadline")[0]
+    earliest = service.earliest_fee_deadline(session, datetime.now(UTC))
     return {"monthly_count": service.monthly_count(session, application), "earliest": earliest.isoformat(),
             "workdays": service.FEE_PAYMENT_WORKDAYS}
 
@@ -221,24 +215,17 @@ def application_page(request: Request, number: api.Number, person: api.Reader, s
 
 def _perform(request: Request, session: Session, person: Person, number: str, done: str,
              action: Callable[[], object]) -> Response:
-    """Run a page action; on success back to the application with a message, on refusal the application
-    with the reason (the unit of work is rolled back, so nothing of the action is kept)."""
-    try:
-        action()
-    except YangguangError as exc:
-        session.rollback()
-        if isinstance(exc, Forbidden):  # audited like every refusal (web/errors.py does it for raised ones)
-            record_refusal(session, actor=person.login, method=request.method, path=request.url.path,
-                           field=exc.field, reason=exc.reason)
-        return _detail_page(request, session, person, number, error=exc)
-    return RedirectResponse(_url(number, done), status_code=303)
+    """Run a page action: on success back to the application with a message, on refusal the application
+    with the reason (nothing of the action is kept)."""
+    return page_action(request, session, person, action, then=_url(number, done),
+                       refused=lambda error: _detail_page(request, session, person, number, error=error))
 
 
 @router.post(f"{BASE}/{{number}}/receipt-confirmation")
 def confirm_receipt(request: Request, number: api.Number, person: api.Officer, session: Db,
                     form: PostedForm) -> Response:
     return _perform(request, session, person, number, "confirmed", lambda: api.confirm_receipt(
-        number, parse(FoiConfirmIn, {"confirmed_on": _text(form, "confirmed_on")}), person, session))
+        number, form_body(FoiConfirmIn, form), person, session))
 
 
 @router.post(f"{BASE}/{{number}}/clear")
@@ -250,19 +237,15 @@ def accept_as_clear(request: Request, number: api.Number, person: api.Officer, s
 @router.post(f"{BASE}/{{number}}/correction")
 def request_correction(request: Request, number: api.Number, person: api.Officer, session: Db,
                        form: PostedForm) -> Response:
-    def action() -> object:
-        items = [line.strip() for line in _text(form, "items").splitlines() if line.strip()]
-        body = parse(FoiCorrectionIn, {"items": items, "deadline": _text(form, "deadline")})
-        return api.request_correction(number, body, person, session)
-
-    return _perform(request, session, person, number, "correction", action)
+    return _perform(request, session, person, number, "correction", lambda: api.request_correction(
+        number, form_body(FoiCorrectionIn, form, items=form_lines(form, "items")), person, session))
 
 
 @router.post(f"{BASE}/{{number}}/correction/received")
 def correction_received(request: Request, number: api.Number, person: api.Officer, session: Db,
                         form: PostedForm) -> Response:
     return _perform(request, session, person, number, "corrected", lambda: api.correction_received(
-        number, parse(FoiDayIn, {"on": _text(form, "on")}), person, session))
+        number, form_body(FoiDayIn, form), person, session))
 
 
 @router.post(f"{BASE}/{{number}}/correction/abandonment")
@@ -275,38 +258,33 @@ def abandon_uncorrected(request: Request, number: api.Number, person: api.Office
 @router.post(f"{BASE}/{{number}}/consultations")
 def consult(request: Request, number: api.Number, person: api.Officer, session: Db, form: PostedForm) -> Response:
     return _perform(request, session, person, number, "consulted", lambda: api.consult(
-        number, parse(FoiConsultIn, {"kind": _text(form, "kind"), "party": _text(form, "party")}), person, session))
+        number, form_body(FoiConsultIn, form), person, session))
 
 
 @router.post(f"{BASE}/{{number}}/consultations/{{consultation_id}}/answer")
 def record_answer(request: Request, number: api.Number, consultation_id: api.RowId, person: api.Officer, session: Db,
                   form: PostedForm) -> Response:
-    body = {"answer": _text(form, "answer"), "reasons": _text(form, "reasons")}
     return _perform(request, session, person, number, "answered", lambda: api.record_answer(
-        number, consultation_id, parse(FoiAnswerIn, body), person, session))
+        number, consultation_id, form_body(FoiAnswerIn, form), person, session))
 
 
 @router.post(f"{BASE}/{{number}}/extension")
 def extend(request: Request, number: api.Number, person: api.Head, session: Db, form: PostedForm) -> Response:
     return _perform(request, session, person, number, "extended", lambda: api.extend(
-        number, parse(FoiExtendIn, {"days": _text(form, "days"), "reason": _text(form, "reason")}), person, session))
+        number, form_body(FoiExtendIn, form), person, session))
 
 
 @router.post(f"{BASE}/{{number}}/fee")
 def charge_fee(request: Request, number: api.Number, person: api.Officer, session: Db, form: PostedForm) -> Response:
-    def action() -> object:
-        body = parse(FoiFeeIn, {"method": _text(form, "method"), "pages": _text(form, "pages") or None,
-                             "deadline": _text(form, "deadline")})
-        return api.charge_fee(number, body, person, session)
-
-    return _perform(request, session, person, number, "fee", action)
+    return _perform(request, session, person, number, "fee", lambda: api.charge_fee(
+        number, form_body(FoiFeeIn, form), person, session))
 
 
 @router.post(f"{BASE}/{{number}}/fee/payment")
 def record_fee_paid(request: Request, number: api.Number, person: api.Officer, session: Db,
                     form: PostedForm) -> Response:
     return _perform(request, session, person, number, "paid", lambda: api.record_fee_paid(
-        number, parse(FoiDayIn, {"on": _text(form, "on")}), person, session))
+        number, form_body(FoiDayIn, form), person, session))
 
 
 @router.post(f"{BASE}/{{number}}/fee/unpaid")
@@ -316,22 +294,19 @@ def fee_unpaid(request: Request, number: api.Number, person: api.Officer, sessio
 
 @router.post(f"{BASE}/{{number}}/conclusion")
 def conclude(request: Request, number: api.Number, person: api.Officer, session: Db, form: PostedForm) -> Response:
-    fields = ("outcome", "reason", "right_organ", "where_published")
     return _perform(request, session, person, number, "concluded", lambda: api.conclude(
-        number, parse(FoiConcludeIn, {name: _text(form, name) for name in fields}), person, session))
+        number, form_body(FoiConcludeIn, form), person, session))
 
 
 @router.post(f"{BASE}/{{number}}/remedies")
 def record_remedy(request: Request, number: api.Number, person: api.Officer, session: Db,
                   form: PostedForm) -> Response:
-    fields = ("kind", "filed_on", "case_number", "note")
     return _perform(request, session, person, number, "remedy", lambda: api.record_remedy(
-        number, parse(FoiRemedyIn, {name: _text(form, name) for name in fields}), person, session))
+        number, form_body(FoiRemedyIn, form), person, session))
 
 
 @router.post(f"{BASE}/{{number}}/remedies/{{remedy_id}}/conclusion")
 def conclude_remedy(request: Request, number: api.Number, remedy_id: api.RowId, person: api.Officer, session: Db,
                     form: PostedForm) -> Response:
-    body = {"result": _text(form, "result"), "concluded_on": _text(form, "concluded_on")}
     return _perform(request, session, person, number, "remedy_concluded", lambda: api.conclude_remedy(
-        number, remedy_id, parse(FoiRemedyResultIn, body), person, session))
+        number, remedy_id, form_body(FoiRemedyResultIn, form), person, session))

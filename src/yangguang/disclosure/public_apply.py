@@ -11,44 +11,40 @@ a wrong code answers like an unknown number and wrong guesses are limited per cl
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yangguang.core.errors import NotFound, TooManyAttempts, YangguangError
-from yangguang.core.org import Unit
+from yangguang.core.errors import YangguangError
+from yangguang.core.validation import NO_NUL, validated
 from yangguang.disclosure import application_api as api
 from yangguang.disclosure.application_schemas import (
     QUERY_CODE_PATTERN,
     FoiOnlineIn,
     organisation_kinds,
-    parse,
     request_fields,
 )
+from yangguang.disclosure.publication_api import active_organs
 from yangguang.disclosure.service.applications import DELIVERY_LABELS
 from yangguang.web.deps import CsrfChecked, Db, OptionalPerson, PostedForm
+from yangguang.web.forms import form_text, page_action
+from yangguang.web.progress import client_address, progress_page
 from yangguang.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
 RECEIPT_KEY = "disclosure_receipt"
+PROGRESS_PAGE = "disclosure/public_apply/progress.html"
 NUMBER_FIELD = r"^\s*[0-9A-Za-z_-]{1,40}\s*$"  # an application number, blanks around it allowed
-NO_NUL = r"^[^\x00]*$"
 FORM_FIELDS = ("unit", "applicant_type", "organisation_kind", "applicant_name", "applicant_id_number",
                "contact_phone", "contact_email", "contact_address", "content", "delivery")
 
 
-def organs(session: Session) -> list[Unit]:
-    """The organs a request may be addressed to."""
-    return list(session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)))
-
-
 def _form(request: Request, session: Session, values: dict[str, str], error: YangguangError | None = None) -> Response:
     return render(request, "disclosure/public_apply/form.html", {
-        "values": values, "error": error, "organs": organs(session), "organisation_kinds": organisation_kinds(),
+        "values": values, "error": error, "organs": active_organs(session), "organisation_kinds": organisation_kinds(),
         "deliveries": DELIVERY_LABELS}, status=error.http_status if error else 200)
 
 
@@ -60,15 +56,14 @@ def application_form(request: Request, session: Db, person: OptionalPerson,
 
 @router.post("/disclosure/apply")
 def submit(request: Request, session: Db, person: OptionalPerson, _: CsrfChecked, form: PostedForm) -> Response:
-    values = {name: str(form.get(name) or "").strip() for name in FORM_FIELDS}
-    try:
-        body = parse(FoiOnlineIn, {**request_fields(form), "unit": values["unit"]})
-        receipt = api.apply_online(session, body)
-    except YangguangError as exc:
-        session.rollback()
-        return _form(request, session, values, exc)
-    request.session[RECEIPT_KEY] = receipt.model_dump(mode="json")
-    return RedirectResponse("/disclosure/apply/receipt", status_code=303)
+    values = {name: form_text(form, name) for name in FORM_FIELDS}
+
+    def apply() -> None:
+        receipt = api.apply_online(session, validated(FoiOnlineIn, {**request_fields(form), "unit": values["unit"]}))
+        request.session[RECEIPT_KEY] = receipt.model_dump(mode="json")
+
+    return page_action(request, session, person, apply, then="/disclosure/apply/receipt",
+                       refused=lambda error: _form(request, session, values, error))
 
 
 @router.get("/disclosure/apply/receipt")
@@ -84,8 +79,7 @@ def receipt(request: Request, person: OptionalPerson) -> Response:
 @router.get("/disclosure/progress")
 def progress_form(request: Request, person: OptionalPerson,
                   number: Annotated[str, Query(max_length=40, pattern=NO_NUL)] = "") -> Response:
-    return render(request, "disclosure/public_apply/progress.html", {"number": number.strip(), "result": None,
-                                                                    "error": None})
+    return progress_page(request, PROGRESS_PAGE, number.strip())
 
 
 @router.post("/disclosure/progress")
@@ -93,11 +87,5 @@ def progress_result(request: Request, person: OptionalPerson, _: CsrfChecked,
                     number: Annotated[str, Form(max_length=60, pattern=NUMBER_FIELD)],
                     query_code: Annotated[str, Form(max_length=14, pattern=QUERY_CODE_PATTERN)]) -> Response:
     number = number.strip()
-    context: dict[str, Any] = {"number": number, "result": None, "error": None}
-    try:
-        context["result"] = api.look_up_progress(number, query_code.strip(), address=api.client_address(request),
-                                                 at=datetime.now(UTC))
-    except (NotFound, TooManyAttempts) as exc:
-        context["error"] = exc.reason
-        return render(request, "disclosure/public_apply/progress.html", context, status=exc.http_status)
-    return render(request, "disclosure/public_apply/progress.html", context)
+    return progress_page(request, PROGRESS_PAGE, number, lambda: api.look_up_progress(
+        number, query_code.strip(), address=client_address(request), at=datetime.now(UTC)))

@@ -11,14 +11,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
+from yangguang.core.clocks import local_day
 from yangguang.core.errors import YangguangError
-from yangguang.core.org import Unit
+from yangguang.core.validation import validated
 from yangguang.disclosure import catalogue
 from yangguang.disclosure.codes import CATEGORIES, DOCUMENT_TYPE_LABELS
-from yangguang.disclosure.publication_api import IndexNumber, UnitCode, catalogue_page, unit_by_code
-from yangguang.disclosure.publication_schemas import CatalogueFilters, parse
+from yangguang.disclosure.publication_api import IndexNumber, UnitCode, active_organs, catalogue_page, unit_by_code
+from yangguang.disclosure.publication_schemas import CatalogueFilters
 from yangguang.disclosure.report_api import FORMAT_LABELS, Year, published_report, published_reports
 from yangguang.disclosure.report_render import to_json
 from yangguang.web.deps import Db, OptionalPerson, Paging
@@ -29,16 +29,12 @@ LATEST = 10
 FILTERS = ("unit", "category", "year", "q")
 
 
-def _organs(session) -> list[Unit]:
-    return list(session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)))
-
-
 @router.get("/disclosure")
 def landing(request: Request, session: Db, person: OptionalPerson) -> Response:
     latest, total = catalogue.public_catalogue(session, per_page=LATEST)
     return render(request, "disclosure/catalogue/landing.html", {
         "latest": latest, "total": total, "organs": catalogue.units_with_publications(session),
-        "all_organs": _organs(session), "categories": CATEGORIES, "reports": published_reports(session)[:5]})
+        "all_organs": active_organs(session), "categories": CATEGORIES, "reports": published_reports(session)[:5]})
 
 
 @router.get("/disclosure/catalogue")
@@ -46,12 +42,12 @@ def catalogue_list(request: Request, session: Db, person: OptionalPerson, paging
     values = {k: v.strip() for k, v in request.query_params.items() if k in FILTERS and v.strip()}
     error, page = None, None
     try:
-        page = catalogue_page(session, parse(CatalogueFilters, values), paging.page, paging.per_page)
+        page = catalogue_page(session, validated(CatalogueFilters, values), paging.page, paging.per_page)
     except YangguangError as exc:  # a bad filter (422) or an unknown organ (404)
         error = exc
     return render(request, "disclosure/catalogue/list.html", {
         "page": page, "values": values, "error": error, "query": urlencode(values), "categories": CATEGORIES,
-        "organs": _organs(session)}, status=error.http_status if error else 200)
+        "organs": active_organs(session)}, status=error.http_status if error else 200)
 
 
 @router.get("/disclosure/items/{index_number:path}")
@@ -60,7 +56,7 @@ def item_page(request: Request, session: Db, person: OptionalPerson, index_numbe
     return render(request, "disclosure/catalogue/item.html", {
         "p": item, "category": CATEGORIES[item.category],
         "document_type": DOCUMENT_TYPE_LABELS.get(item.document_type, ""),
-        "published_on": catalogue._local_date(item.published_at)})
+        "published_on": local_day(item.published_at)})
 
 
 @router.get("/disclosure/guide/{unit}")

@@ -22,7 +22,8 @@ from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yangguang.core.clocks import Clock
+from yangguang.core.clocks import Clock, local_day
+from yangguang.core.db import MAX_INT
 from yangguang.core.errors import InvalidInput, NotFound
 from yangguang.core.org import Person, Role, Unit
 from yangguang.disclosure import catalogue
@@ -32,7 +33,7 @@ from yangguang.disclosure.codes import (
     PUBLICATION_STATE_LABELS,
     VERDICT_LABELS,
 )
-from yangguang.disclosure.models import Publication, PublicationReview, SensitiveWord
+from yangguang.disclosure.models import Publication, SensitiveWord
 from yangguang.disclosure.publication_schemas import (
     ERRORS,
     MAX_SOURCE,
@@ -69,7 +70,7 @@ Officer = Annotated[Person, Depends(require_roles(Role.DISCLOSURE))]
 Reviewer = Annotated[Person, Depends(require_roles(Role.DISCLOSURE, Role.UNIT_HEAD))]
 WordKeeper = Annotated[Person, Depends(require_roles(Role.DISCLOSURE, Role.ADMIN))]
 GuideKeeper = Annotated[Person, Depends(require_roles(Role.DISCLOSURE, Role.ADMIN))]
-PublicationId = Annotated[int, Path(ge=1, le=2**31 - 1, description="公开事项编号")]
+PublicationId = Annotated[int, Path(ge=1, le=MAX_INT, description="公开事项编号")]
 UnitCode = Annotated[str, Path(pattern=UNIT_PATTERN, description="机关代码")]
 IndexNumber = Annotated[str, Path(min_length=1, max_length=60, pattern=r"^[^\x00-\x1f\x7f]+$",
                                   description="索引号, e.g. 113301000024912353/02-2026-00001")]
@@ -87,6 +88,11 @@ def own_publication(session: Session, person: Person, publication_id: int) -> Pu
     if publication is None or (not is_overseer(person) and publication.unit_id != person.unit_id):
         raise NotFound("publication", f"公开事项 {publication_id} 不存在")
     return publication
+
+
+def active_organs(session: Session) -> list[Unit]:
+    """The organs in service, by code: what the pages offer to choose from."""
+    return list(session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)))
 
 
 def unit_by_code(session: Session, code: str, field: str = "unit") -> Unit:
@@ -117,9 +123,7 @@ def due_on(session: Session, publication: Publication):
 def detail(session: Session, publication: Publication) -> PublicationDetail:
     digest = service.review_digest(publication)
     reviews = []
-    # read from the table: the relationship may list a review appended in this session twice
-    for review in session.scalars(select(PublicationReview).where(PublicationReview.publication_id == publication.id)
-                                  .order_by(PublicationReview.id)):
+    for review in publication.reviews:
         reviewer = session.get(Person, review.reviewer_id)
         reviews.append(ReviewOut(
             id=review.id, reviewer=reviewer.login, reviewer_name=reviewer.name, at=review.at, verdict=review.verdict,
@@ -156,10 +160,10 @@ def list_publications(person: Reader, session: Db, paging: Paging,
                       filters: Annotated[PublicationFilters, Query()]) -> dict[str, Any]:
     """Items in every state, most recently changed first: the caller's organ (every organ for supervisors
     and administrators), with the Art. 26 deadline."""
+    per_page = min(paging.per_page, catalogue.MAX_PER_PAGE)
     entries, total = catalogue.staff_list(session, person, state=filters.state, q=filters.q, page=paging.page,
-                                          per_page=min(paging.per_page, catalogue.MAX_PER_PAGE))
-    return {"items": [vars(e) for e in entries], "total": total, "page": paging.page,
-            "per_page": min(paging.per_page, catalogue.MAX_PER_PAGE)}
+                                          per_page=per_page)
+    return {"items": [vars(e) for e in entries], "total": total, "page": paging.page, "per_page": per_page}
 
 
 @router.get("/disclosure/publications/{publication_id}", response_model=PublicationDetail, responses=ERRORS,
@@ -346,7 +350,7 @@ def catalogue_entry(index_number: IndexNumber, session: Db) -> CatalogueItemDeta
     return CatalogueItemDetail(
         index_number=p.index_number, title=p.title, category=p.category, category_label=CATEGORIES[p.category],
         unit=p.unit.code, unit_name=p.unit.name, document_type=p.document_type, document_number=p.document_number,
-        subject_words=p.subject_words, formed_on=p.formed_on, published_on=catalogue._local_date(p.published_at),
+        subject_words=p.subject_words, formed_on=p.formed_on, published_on=local_day(p.published_at),
         repealed_on=p.repealed_on, body=p.body)
 
 

@@ -1,6 +1,6 @@
 """Bodies and answers of the API of proactive disclosure (主动公开), the public catalogue and the annual
-report, shared by the staff and public pages (which parse their forms into the same bodies with
-:func:`parse`).
+report, shared by the staff and public pages (which read their forms into the same bodies:
+:mod:`yangguang.web.forms`).
 
 Texts are bounded by the columns they end up in and refuse control characters (PostgreSQL cannot store
 a NUL byte), dates lie in 2000–2100, so bad input is a 422 naming the field, never a database error.
@@ -13,12 +13,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from yangguang.approval.api_schemas import Strict, Text, parse
 from yangguang.disclosure.codes import CATEGORIES, DocumentType, PublicationState, Verdict
 from yangguang.supervision.schemas import Error
+from yangguang.web.deps import Page
+from yangguang.web.forms import Day, Strict, Text
 
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
-Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY, description="日期 YYYY-MM-DD")]
 Category = Literal[tuple(CATEGORIES)]  # type: ignore[valid-type]
 UNIT_PATTERN = r"^[0-9A-Za-z_-]{1,20}$"
 MAX_SOURCE = 20 * 1024 * 1024  # bytes of an uploaded original
@@ -157,11 +156,8 @@ class PublicationSummary(BaseModel):
     updated_at: datetime
 
 
-class PublicationPage(BaseModel):
-    items: list[PublicationSummary]
-    total: int
-    page: int
-    per_page: int
+class PublicationPage(Page[PublicationSummary]):
+    pass
 
 
 class PublicationDetail(BaseModel):
@@ -224,11 +220,8 @@ class CatalogueItemDetail(CatalogueItem):
     body: str
 
 
-class CataloguePage(BaseModel):
-    items: list[CatalogueItem]
-    total: int
-    page: int
-    per_page: int
+class CataloguePage(Page[CatalogueItem]):
+    pass
 
 
 class PublishedReport(BaseModel):
@@ -247,6 +240,3 @@ class AnnualReportOut(BaseModel):
     state: Literal["none", "draft", "published"] = Field(description="none: no draft row yet")
     editable: bool
     report: dict[str, Any]
-
-
-__all__ = ["ERRORS", "PUBLIC_ERRORS", "parse"]

@@ -12,18 +12,20 @@ service call. Success redirects back with a message; a refusal shows the page ag
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from yangguang.core.clocks import local_day
 from yangguang.core.errors import InvalidInput, YangguangError
 from yangguang.core.org import Person, Role
+from yangguang.core.validation import validated
 from yangguang.disclosure import publication_api as api
 from yangguang.disclosure.codes import (
     CATEGORIES,
@@ -43,11 +45,11 @@ from yangguang.disclosure.publication_schemas import (
     ReviewIn,
     WithdrawIn,
     WordsIn,
-    parse,
 )
 from yangguang.disclosure.scanner import highlight_html
 from yangguang.disclosure.service import publications as service
 from yangguang.web.deps import Db, Paging, PostedForm
+from yangguang.web.forms import form_body, form_lines, form_text, page_action
 from yangguang.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -60,10 +62,6 @@ DONE = {
     "reviewed": "已记录审查结论。", "published": "已发布到政府信息公开目录。", "withdrawn": "已撤回。",
     "repealed": "已登记废止。", "words": "敏感词表已更新。", "guide": "公开指南已保存。",
 }
-
-
-def _text(form: FormData, name: str) -> str:
-    return str(form.get(name) or "").strip()
 
 
 def _url(publication_id: int, done: str | None = None) -> str:
@@ -97,7 +95,7 @@ def publication_list(request: Request, person: api.Reader, session: Db, paging: 
     values = {k: v.strip() for k, v in request.query_params.items() if k in ("state", "q") and v.strip()}
     error, page = None, None
     try:
-        page = api.list_publications(person, session, paging, parse(PublicationFilters, values))
+        page = api.list_publications(person, session, paging, validated(PublicationFilters, values))
     except InvalidInput as exc:
         error = exc
     return render(request, "disclosure/publications/list.html", {
@@ -122,14 +120,10 @@ def new_publication(request: Request, person: api.Officer) -> Response:
 
 @router.post(f"{PUBLICATIONS}/new")
 def create_publication(request: Request, person: api.Officer, session: Db, form: PostedForm) -> Response:
-    values = {name: _text(form, name) for name in FIELDS}
-    try:
-        body = parse(PublicationIn, {**{k: v for k, v in values.items() if v}, **_upload(form)})
-        created = api.create_publication(body, person, session)
-    except YangguangError as exc:
-        session.rollback()
-        return _form_page(request, values, exc)
-    return RedirectResponse(_url(created.id, "created"), status_code=303)
+    values = {name: form_text(form, name) for name in FIELDS}
+    return page_action(request, session, person, lambda: api.create_publication(validated(
+        PublicationIn, {**{k: v for k, v in values.items() if v}, **_upload(form)}), person, session),
+        then=lambda created: _url(created.id, "created"), refused=lambda error: _form_page(request, values, error))
 
 
 @router.get(f"{PUBLICATIONS}/{{publication_id}}/edit")
@@ -143,15 +137,16 @@ def edit_publication(request: Request, publication_id: api.PublicationId, person
 @router.post(f"{PUBLICATIONS}/{{publication_id}}/edit")
 def update_publication(request: Request, publication_id: api.PublicationId, person: api.Officer, session: Db,
                        form: PostedForm) -> Response:
-    values = {name: _text(form, name) for name in FIELDS}
-    try:
+    values = {name: form_text(form, name) for name in FIELDS}
+
+    def action() -> object:
         upload = _upload(form)
         fields = {k: v for k, v in values.items() if k != "body" or not upload}
-        api.update_publication(publication_id, parse(PublicationChange, {**fields, **upload}), person, session)
-    except YangguangError as exc:
-        session.rollback()
-        return _form_page(request, values, exc, publication_id=publication_id)
-    return RedirectResponse(_url(publication_id, "updated"), status_code=303)
+        return api.update_publication(publication_id, validated(PublicationChange, {**fields, **upload}), person,
+                                      session)
+
+    return page_action(request, session, person, action, then=_url(publication_id, "updated"),
+                       refused=lambda error: _form_page(request, values, error, publication_id=publication_id))
 
 
 # -- the review page ----------------------------------------------------------------------------------------
@@ -200,14 +195,13 @@ def publication_page(request: Request, publication_id: api.PublicationId, person
 
 
 def _act(request: Request, session: Session, person: Person, publication_id: int, form: FormData, done: str,
-         call) -> Response:
-    try:
-        call()
-    except YangguangError as exc:
-        session.rollback()  # a refused publication has already recorded the attempt (and its card)
-        values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
-        return _detail_page(request, session, person, publication_id, error=exc, values=values)
-    return RedirectResponse(_url(publication_id, done), status_code=303)
+         call: Callable[[], object]) -> Response:
+    """Run a page action: done, back to the item with a message; refused, the item again with the reason
+    and what was typed (a refused publication has already recorded the attempt and its card)."""
+    values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    return page_action(request, session, person, call, then=_url(publication_id, done),
+                       refused=lambda error: _detail_page(request, session, person, publication_id, error=error,
+                                                          values=values))
 
 
 @router.post(f"{PUBLICATIONS}/{{publication_id}}/submit")
@@ -221,8 +215,7 @@ def submit(request: Request, publication_id: api.PublicationId, person: api.Offi
 def review(request: Request, publication_id: api.PublicationId, person: api.Reviewer, session: Db,
            form: PostedForm) -> Response:
     return _act(request, session, person, publication_id, form, "reviewed", lambda: api.review_publication(
-        publication_id, parse(ReviewIn, {"verdict": _text(form, "verdict"), "reasons": _text(form, "reasons")}),
-        person, session))
+        publication_id, form_body(ReviewIn, form), person, session))
 
 
 @router.post(f"{PUBLICATIONS}/{{publication_id}}/publish")
@@ -236,14 +229,14 @@ def publish(request: Request, publication_id: api.PublicationId, person: api.Off
 def withdraw(request: Request, publication_id: api.PublicationId, person: api.Reviewer, session: Db,
              form: PostedForm) -> Response:
     return _act(request, session, person, publication_id, form, "withdrawn", lambda: api.withdraw_publication(
-        publication_id, parse(WithdrawIn, {"reason": _text(form, "reason")}), person, session))
+        publication_id, form_body(WithdrawIn, form), person, session))
 
 
 @router.post(f"{PUBLICATIONS}/{{publication_id}}/repeal")
 def repeal(request: Request, publication_id: api.PublicationId, person: api.Reviewer, session: Db,
            form: PostedForm) -> Response:
     return _act(request, session, person, publication_id, form, "repealed", lambda: api.repeal_publication(
-        publication_id, parse(RepealIn, {"repealed_on": _text(form, "repealed_on")}), person, session))
+        publication_id, form_body(RepealIn, form), person, session))
 
 
 # -- sensitive words ------------------------------------------------------------------------------------------
@@ -263,23 +256,16 @@ def words_page(request: Request, person: api.Reader, session: Db,
 
 @router.post(f"{BASE}/words")
 def add_words(request: Request, person: api.WordKeeper, session: Db, form: PostedForm) -> Response:
-    words = [w.strip() for w in _text(form, "words").splitlines() if w.strip()]
-    try:
-        api.add_words(parse(WordsIn, {"words": words, "county": _text(form, "county") == "1"}), person, session)
-    except YangguangError as exc:
-        session.rollback()
-        return _words_page(request, session, person, error=exc)
-    return RedirectResponse(f"{BASE}/words?done=words", status_code=303)
+    return page_action(request, session, person, lambda: api.add_words(validated(WordsIn, {
+        "words": form_lines(form, "words"), "county": form_text(form, "county") == "1"}), person, session),
+        then=f"{BASE}/words?done=words", refused=lambda error: _words_page(request, session, person, error=error))
 
 
 @router.post(f"{BASE}/words/remove")
 def remove_word(request: Request, person: api.WordKeeper, session: Db, form: PostedForm) -> Response:
-    try:
-        api.remove_word(person, session, word=_text(form, "word"), county=_text(form, "county") == "1")
-    except YangguangError as exc:
-        session.rollback()
-        return _words_page(request, session, person, error=exc)
-    return RedirectResponse(f"{BASE}/words?done=words", status_code=303)
+    return page_action(request, session, person, lambda: api.remove_word(
+        person, session, word=form_text(form, "word"), county=form_text(form, "county") == "1"),
+        then=f"{BASE}/words?done=words", refused=lambda error: _words_page(request, session, person, error=error))
 
 
 # -- the guide ----------------------------------------------------------------------------------------------
@@ -303,10 +289,7 @@ def guide_page(request: Request, person: api.Reader, session: Db,
 
 @router.post(f"{BASE}/guide")
 def save_guide(request: Request, person: api.GuideKeeper, session: Db, form: PostedForm) -> Response:
-    values = {name: _text(form, name) for name in GUIDE_FIELDS}
-    try:
-        api.set_guide(person.unit.code, parse(GuideIn, values), person, session)
-    except YangguangError as exc:
-        session.rollback()
-        return _guide_page(request, session, person, values, error=exc)
-    return RedirectResponse(f"{BASE}/guide?done=guide", status_code=303)
+    values = {name: form_text(form, name) for name in GUIDE_FIELDS}
+    return page_action(request, session, person, lambda: api.set_guide(
+        person.unit.code, validated(GuideIn, values), person, session), then=f"{BASE}/guide?done=guide",
+        refused=lambda error: _guide_page(request, session, person, values, error=error))

@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session
 from yangguang.core.clocks import local_day
 from yangguang.core.errors import InvalidInput, YangguangError
 from yangguang.core.org import Person, Unit
+from yangguang.core.validation import validated
 from yangguang.disclosure import report_api as api
 from yangguang.disclosure.models import AnnualReport
-from yangguang.disclosure.publication_api import UnitCode
-from yangguang.disclosure.publication_schemas import UNIT_PATTERN, ReportTextIn, parse
+from yangguang.disclosure.publication_api import UnitCode, active_organs
+from yangguang.disclosure.publication_schemas import UNIT_PATTERN, ReportTextIn
 from yangguang.disclosure.service.annual_report import FIRST_YEAR, TEXTS
 from yangguang.web.deps import Db, PostedForm, is_overseer
+from yangguang.web.forms import page_action
 from yangguang.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -56,8 +58,7 @@ def report_index(request: Request, person: api.Reader, session: Db,
                  ) -> Response:
     """Choose the organ (overseers: any) and the year; redirects to the report."""
     last_year = local_day(datetime.now(UTC)).year - 1
-    organs = list(session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code))) \
-        if is_overseer(person) else [person.unit]
+    organs = active_organs(session) if is_overseer(person) else [person.unit]
     error = None
     if unit or year:
         try:
@@ -100,20 +101,14 @@ def report_page(request: Request, unit: UnitCode, year: api.Year, person: api.Re
 def save_text(request: Request, unit: UnitCode, year: api.Year, person: api.Editor, session: Db,
               form: PostedForm) -> Response:
     values = {name: str(form.get(name) or "") for name in TEXTS}
-    try:
-        api.edit_report(unit, year, parse(ReportTextIn, values), person, session)
-    except YangguangError as exc:
-        session.rollback()
-        return _report_page(request, session, person, unit, year, error=exc, values=values)
-    return RedirectResponse(f"{BASE}/{unit}/{year}?done=saved", status_code=303)
+    return page_action(request, session, person, lambda: api.edit_report(
+        unit, year, validated(ReportTextIn, values), person, session), then=f"{BASE}/{unit}/{year}?done=saved",
+        refused=lambda error: _report_page(request, session, person, unit, year, error=error, values=values))
 
 
 @router.post(f"{BASE}/{{unit}}/{{year}}/publish")
 def publish(request: Request, unit: UnitCode, year: api.Year, person: api.Editor, session: Db,
             form: PostedForm) -> Response:
-    try:
-        api.publish_report(unit, year, person, session)
-    except YangguangError as exc:
-        session.rollback()
-        return _report_page(request, session, person, unit, year, error=exc)
-    return RedirectResponse(f"{BASE}/{unit}/{year}?done=published", status_code=303)
+    return page_action(request, session, person, lambda: api.publish_report(unit, year, person, session),
+                       then=f"{BASE}/{unit}/{year}?done=published",
+                       refused=lambda error: _report_page(request, session, person, unit, year, error=error))
