@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from tests.disclosure.application_factories import make_org, submit
 from tests.factories import at, make_person
 from yangguang.core import audit
-from yangguang.core import events as core_events
 from yangguang.core.audit import AuditEntry
 from yangguang.core.clocks import Clock, ClockExtension, ClockPause, Obligation
 from yangguang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -30,18 +29,6 @@ from yangguang.supervision.sweep import sweep
 @pytest.fixture
 def org(db):
     return make_org(db)
-
-
-@pytest.fixture
-def events():
-    seen: list[core_events.Event] = []
-
-    def record(_session, event):
-        seen.append(event)
-
-    core_events.subscribe(record)
-    yield seen
-    core_events._handlers.remove(record)
 
 
 def clocks(db, application) -> dict[str, Clock]:
@@ -487,6 +474,7 @@ def test_fee_by_both_methods_or_wrong_inputs_is_refused(db, org):
     assert refused(method="per_word", pages=40) == "method"
     assert refused(method="per_volume", pages=30) == "method"  # 30 pages are free: nothing to charge
 
+
 def test_the_applicant_gets_20_working_days_to_pay(db, org):
     """The applicant pays within 20 working days of the fee notice [国办函〔2020〕109号] (unverified detail)."""
     application = submit(db, org)
@@ -509,6 +497,19 @@ def test_fee_unpaid_only_after_the_deadline(db, org):
                                                           at=at("2026-04-01 10:00")), Conflict)
     service.fee_unpaid(db, org.officer, application, at=at("2026-04-01 09:00"))
     assert (application.outcome_row, application.state) == ("other.fee_unpaid", "concluded")
+
+
+def test_a_fee_notice_after_the_reply_period_does_not_hide_the_late_reply(db, org, events):
+    """The reply was due on 30 March [条例 Art. 33]; a fee notice sent on 31 March pauses the clock, but the
+    request given up unpaid is still concluded late — as its stopped reply clock says."""
+    application = submit(db, org, "2026-03-02 09:30")
+    service.charge_fee(db, org.officer, application, method="per_volume", pages=40, deadline=date(2026, 5, 29),
+                       at=at("2026-03-31 10:00"))
+    service.fee_unpaid(db, org.officer, application, at=at("2026-06-01 09:00"))
+    reply = clocks(db, application)["reply"]
+    assert reply.state == "stopped" and reply.is_overdue(reply.stopped_at)
+    assert application.late is True
+    assert of_type(events, "disclosure.application_concluded")[0].data["late"] is True
 
 
 # -- the reply [条例 Art. 36] -----------------------------------------------------------------------------

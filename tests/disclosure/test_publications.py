@@ -20,7 +20,6 @@ from docx import Document
 from sqlalchemy import func, select, update
 
 from tests.factories import at, make_person, make_unit
-from yangguang.core import events as core_events
 from yangguang.core.audit import AuditEntry
 from yangguang.core.clocks import Clock, ClockState, Obligation, ObligationState
 from yangguang.core.errors import Conflict, Forbidden, InvalidInput, NotFound, UnknownCalendarYear
@@ -51,18 +50,6 @@ class Org:
 @pytest.fixture
 def org(db):
     return Org(db)
-
-
-@pytest.fixture
-def events():
-    seen: list[core_events.Event] = []
-
-    def record(_session, event):
-        seen.append(event)
-
-    core_events.subscribe(record)
-    yield seen
-    core_events._handlers.remove(record)
 
 
 def draft(db, org, *, when="2026-03-02 09:30", person=None, **kw):

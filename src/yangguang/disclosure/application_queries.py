@@ -32,6 +32,7 @@ from yangguang.disclosure.codes import (
     ApplicationState,
 )
 from yangguang.disclosure.models import Application, Consultation
+from yangguang.disclosure.service._common import aware, iso
 from yangguang.disclosure.service.applications import (
     ANSWER_LABELS,
     CONSULTATION_CLOCK,
@@ -48,11 +49,7 @@ MAX_PER_PAGE = 200
 
 
 def _now(at: datetime | None) -> datetime:
-    if at is None:
-        return datetime.now(UTC)
-    if at.tzinfo is None:
-        raise InvalidInput("at", "时间必须是带时区的日期时间")
-    return at
+    return datetime.now(UTC) if at is None else aware(at)
 
 
 def _scope(person: Person) -> int | None:
@@ -80,10 +77,6 @@ def _time(session: Session, clock: Clock | None, now: datetime) -> dict[str, Any
             "stopped": clock.state == ClockState.STOPPED}
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
-
-
 def _summary(session: Session, application: Application, reply: Clock | None, organ: str,
              now: datetime) -> dict[str, Any]:
     outcome = OUTCOMES.get(application.outcome) if application.outcome else None
@@ -93,9 +86,9 @@ def _summary(session: Session, application: Application, reply: Clock | None, or
         "applicant_kind_label": APPLICANT_KIND_LABELS.get(application.applicant_kind),
         "channel": application.channel, "channel_label": CHANNEL_LABELS.get(application.channel),
         "state": application.state, "state_label": APPLICATION_STATE_LABELS.get(application.state),
-        "submitted_at": application.submitted_at, "received_on": _iso(application.received_on),
+        "submitted_at": application.submitted_at, "received_on": iso(application.received_on),
         "time": _time(session, reply, now), "outcome": application.outcome,
-        "outcome_label": outcome.label if outcome else None, "concluded_on": _iso(application.concluded_on),
+        "outcome_label": outcome.label if outcome else None, "concluded_on": iso(application.concluded_on),
         "late": application.late,
     }
 
@@ -144,7 +137,7 @@ def _consultation(session: Session, consultation: Consultation, now: datetime) -
     return {"id": consultation.id, "kind": consultation.kind,
             "kind_label": CONSULTATION_KIND_LABELS.get(consultation.kind),
             "party": consultation.party, "sent_at": consultation.sent_at,
-            "due_on": _iso(clock.due_day) if clock else None,
+            "due_on": iso(clock.due_day) if clock else None,
             "silence_counts": bool(clock and consultation.answer is None and clock.is_overdue(now)),
             "answer": consultation.answer, "answer_label": ANSWER_LABELS.get(consultation.answer),
             "answer_reasons": consultation.answer_reasons, "answered_at": consultation.answered_at}
@@ -174,7 +167,7 @@ def application_detail(session: Session, person: Person, number: str, *, at: dat
         "contact_phone": application.contact_phone, "contact_email": application.contact_email,
         "contact_address": application.contact_address, "content": application.content,
         "delivery": application.delivery, "delivery_label": DELIVERY_LABELS.get(application.delivery),
-        "signed_for_on": _iso(application.signed_for_on), "confirmed_on": _iso(application.confirmed_on),
+        "signed_for_on": iso(application.signed_for_on), "confirmed_on": iso(application.confirmed_on),
         "handler": handler.label if handler else None,
         "clocks": {kind: {**_time(session, clock, now), "start_at": clock.start_at, "due_at": clock.due_at,
                           "pauses": [{"reason_code": p.reason_code, "reason": p.reason, "started_at": p.started_at,
@@ -182,19 +175,19 @@ def application_detail(session: Session, person: Person, number: str, *, at: dat
                    for kind, clock in clocks.items()},
         "obligation_state": obligation.state if obligation else None,
         "correction": {"items": application.correction_items.split("\n"),
-                       "deadline": _iso(application.correction_deadline),
-                       "corrected_on": _iso(application.corrected_on)} if application.correction_items else None,
+                       "deadline": iso(application.correction_deadline),
+                       "corrected_on": iso(application.corrected_on)} if application.correction_items else None,
         "consultations": [_consultation(session, c, now) for c in application.consultations],
         "fee": {"method": application.fee_method, "method_label": FEE_METHOD_LABELS.get(application.fee_method),
                 "monthly_count": application.fee_monthly_count, "pages": application.fee_pages,
-                "amount_fen": application.fee_fen, "deadline": _iso(application.fee_deadline),
-                "paid_on": _iso(application.fee_paid_on)} if application.fee_method else None,
+                "amount_fen": application.fee_fen, "deadline": iso(application.fee_deadline),
+                "paid_on": iso(application.fee_paid_on)} if application.fee_method else None,
         "outcome_row": application.outcome_row, "outcome_reason": application.outcome_reason,
         "outcome_basis": OUTCOMES[application.outcome].basis if application.outcome else None,
         "right_organ": application.right_organ, "where_published": application.where_published,
         "remedies": [{"id": r.id, "kind": r.kind, "kind_label": REMEDY_KIND_LABELS.get(r.kind),
-                      "case_number": r.case_number, "filed_on": _iso(r.filed_on), "result": r.result,
-                      "result_label": REMEDY_RESULT_LABELS.get(r.result), "concluded_on": _iso(r.concluded_on)}
+                      "case_number": r.case_number, "filed_on": iso(r.filed_on), "result": r.result,
+                      "result_label": REMEDY_RESULT_LABELS.get(r.result), "concluded_on": iso(r.concluded_on)}
                      for r in application.remedies],
         "history": _history(session, application),
     }
@@ -217,11 +210,11 @@ def public_progress(session: Session, number: str, query_code: str, *, at: datet
         "number": application.number, "organ": session.get(Unit, application.unit_id).name,
         "state": application.state, "state_label": APPLICATION_STATE_LABELS[ApplicationState(application.state)],
         "submitted_on": local_day(application.submitted_at).isoformat(),
-        "received_on": _iso(application.received_on), "due_on": time["due_on"] if time else None,
+        "received_on": iso(application.received_on), "due_on": time["due_on"] if time else None,
         "paused_for": time["paused_for"] if time else None, "extended_days": time["extension"] if time else 0,
-        "correction_deadline": _iso(application.correction_deadline)
+        "correction_deadline": iso(application.correction_deadline)
         if application.state == ApplicationState.CORRECTION else None,
-        "fee_fen": application.fee_fen or None, "fee_deadline": _iso(application.fee_deadline)
+        "fee_fen": application.fee_fen or None, "fee_deadline": iso(application.fee_deadline)
         if application.state == ApplicationState.AWAITING_FEE else None,
-        "outcome_label": outcome.label if outcome else None, "concluded_on": _iso(application.concluded_on),
+        "outcome_label": outcome.label if outcome else None, "concluded_on": iso(application.concluded_on),
     }

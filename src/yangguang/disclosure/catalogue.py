@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from yangguang.core.clocks import Clock
+from yangguang.core.clocks import Clock, local_day
 from yangguang.core.errors import Forbidden, InvalidInput, NotFound
 from yangguang.core.org import Person, Role, Unit
 from yangguang.core.settings import get_settings
@@ -80,10 +80,6 @@ def _positive(value: object, field: str, maximum: int | None = None) -> int:
     return value
 
 
-def _local_date(moment: datetime) -> date:
-    return moment.astimezone(get_settings().zone).date()
-
-
 def _like(term: str) -> str:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -142,7 +138,7 @@ def public_catalogue(session: Session, *, unit_id: int | None = None, category: 
                            category_label=CATEGORIES[r.category], unit_id=r.unit_id, unit_name=r.unit_name,
                            document_type=r.document_type, document_number=r.document_number,
                            subject_words=r.subject_words, formed_on=r.formed_on,
-                           published_on=_local_date(r.published_at), repealed_on=r.repealed_on)
+                           published_on=local_day(r.published_at), repealed_on=r.repealed_on)
             for r in rows], total
 
 
@@ -199,6 +195,6 @@ def staff_list(session: Session, person: Person, *, state: str | None = None, q:
                         page, per_page)
     return [StaffEntry(id=r.id, title=r.title, state=r.state, state_label=PUBLICATION_STATE_LABELS[r.state],
                        unit_name=r.unit_name, drafter_name=r.drafter_name, category=r.category,
-                       formed_on=r.formed_on, due_on=_local_date(r.due_at - timedelta(microseconds=1))
+                       formed_on=r.formed_on, due_on=local_day(r.due_at - timedelta(microseconds=1))
                        if r.due_at else None, index_number=r.index_number, updated_at=r.updated_at)
             for r in rows], total

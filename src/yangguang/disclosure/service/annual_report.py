@@ -17,17 +17,19 @@ takes the session, the acting person and ``at``; none commits; every change writ
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from yangguang.core import audit
+from yangguang.core.calendar import end_of_day
 from yangguang.core.clocks import (
     ClockUnit,
     Obligation,
     ObligationState,
     close_obligation,
+    local_day,
     open_obligation,
     start_clock,
 )
@@ -57,10 +59,6 @@ def _aware(at: datetime) -> datetime:
     return at
 
 
-def _local_day(at: datetime) -> date:
-    return at.astimezone(get_settings().zone).date()
-
-
 def check_year(year: object, field: str = "year") -> int:
     """A report year: an integer from 2019, when the revised regulation and its report format begin."""
     if not isinstance(year, int) or isinstance(year, bool):
@@ -70,19 +68,16 @@ def check_year(year: object, field: str = "year") -> int:
     return year
 
 
-def year_over(year: int, at: datetime) -> bool:
-    return _local_day(at) > date(year, 12, 31)
-
-
 def _require_over(year: int, at: datetime) -> None:
-    if not year_over(year, at):
+    if local_day(at) <= date(year, 12, 31):
         raise InvalidInput("year", f"{year} 年度尚未结束，年度报告须在次年公布")
 
 
 def report_due(year: int) -> datetime:
-    """The end of 31 January of the next year, local time [条例 Art. 49]."""
-    last = date(year + 1, 1, 31)
-    return datetime.combine(last + timedelta(days=1), time(0), get_settings().zone).astimezone(UTC)
+    """The end of 31 January of the next year, local time [条例 Art. 49]: the due moment of the report
+    clock that :func:`ensure_report_obligations` starts. Where an organ's report has that clock, its
+    lateness is read from the clock; this is for a report without one, and for the sweep's hook."""
+    return end_of_day(date(year + 1, 1, 31), get_settings().zone)
 
 
 def _unit(session: Session, unit: Unit | str | int) -> Unit:
@@ -115,7 +110,7 @@ def get_or_create_draft(session: Session, person: Person | str, unit: Unit | str
     """The organ's report for ``year`` (a draft is created on first use; the current year may be
     drafted, not a future one)."""
     at, year, unit = _aware(at), check_year(year), _unit(session, unit)
-    if year > _local_day(at).year:
+    if year > local_day(at).year:
         raise InvalidInput("year", f"{year} 年度尚未开始")
     person = _editor(session, person, unit.id)
     row = session.scalar(select(AnnualReport).where(AnnualReport.unit_id == unit.id, AnnualReport.year == year))
@@ -159,7 +154,7 @@ def publish(session: Session, person: Person | str, report: AnnualReport, at: da
     at = _aware(at)
     person = _editor(session, person, report.unit_id)
     if report.state == PUBLISHED:
-        raise Conflict("report", f"{report.year} 年度报告已于 {_local_day(report.published_at).isoformat()} 公开，"
+        raise Conflict("report", f"{report.year} 年度报告已于 {local_day(report.published_at).isoformat()} 公开，"
                                  "不能重复公开")
     _require_over(report.year, at)
     for field, label in TEXTS.items():
@@ -171,7 +166,8 @@ def publish(session: Session, person: Person | str, report: AnnualReport, at: da
         cells = "；".join(d.describe() for d in computed.discrepancies)
         raise Conflict("figures", f"年度报告数据核对未通过，不能公开：{cells}")
     obligation = session.get(Obligation, report.obligation_id) if report.obligation_id else None
-    late = at >= report_due(report.year)
+    clock = next((c for c in obligation.clocks if c.kind == REPORT_CLOCK), None) if obligation else None
+    late = clock.is_overdue(at) if clock is not None else at >= report_due(report.year)
     report.state, report.figures, report.published_at, report.updated_at = PUBLISHED, freeze(computed), at, at
     if obligation is not None and obligation.state == ObligationState.OPEN:
         close_obligation(session, obligation, at=at, actor=person.login)
@@ -223,7 +219,7 @@ def ensure_report_obligations(session: Session, year: int, at: datetime) -> int:
 def open_due_report_obligations(session: Session, at: datetime) -> int:
     """The sweep's hook: in January, until the report falls due, open the obligations of the reports
     on the year just ended (one query when there is nothing to do; nothing at all the rest of the year)."""
-    year = _local_day(at).year - 1
+    year = local_day(at).year - 1
     if year < FIRST_YEAR or at >= report_due(year):
         return 0
     return ensure_report_obligations(session, year, at)

@@ -48,8 +48,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date, datetime, time
-from enum import StrEnum
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select
@@ -71,10 +70,9 @@ from yangguang.core.clocks import (
     start_clock,
     stop_clock,
 )
-from yangguang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from yangguang.core.errors import Conflict, InvalidInput, NotFound
 from yangguang.core.events import Event, emit
 from yangguang.core.org import Person, Role, Unit, get_unit
-from yangguang.core.settings import get_settings
 from yangguang.disclosure import fees
 from yangguang.disclosure.codes import (
     APPLICANT_KIND_LABELS,
@@ -86,16 +84,24 @@ from yangguang.disclosure.codes import (
     OUTCOMES,
     REMEDY_KIND_LABELS,
     REMEDY_RESULT_LABELS,
-    ApplicantKind,
     ApplicationState,
     Channel,
     ConsultationAnswer,
     ConsultationKind,
     FeeMethod,
-    RemedyKind,
     RemedyResult,
 )
 from yangguang.disclosure.models import Application, Consultation, Remedy
+from yangguang.disclosure.service._common import (
+    aware,
+    check_choice,
+    check_day,
+    check_text,
+    day_start,
+    iso,
+    known_past_day,
+    require_staff,
+)
 
 # -- vocabulary ---------------------------------------------------------------------------------------
 APPLICATION_OBLIGATION = "disclosure.application"
@@ -121,59 +127,22 @@ ANSWER_LABELS = {ConsultationAnswer.AGREE: "同意公开", ConsultationAnswer.OB
 DELIVERY_LABELS = {"paper": "纸质文本", "electronic": "电子数据", "in_person": "当面领取或查阅"}  # Art. 40
 
 LAW = "《中华人民共和国政府信息公开条例》"
+OUTCOME_LABELS = {code: o.label for code, o in OUTCOMES.items()}
 
 
 # -- small helpers ------------------------------------------------------------------------------------
-def _aware(value: object, field: str) -> datetime:
-    if not isinstance(value, datetime) or value.tzinfo is None:
-        raise InvalidInput(field, "时间必须是带时区的日期时间")
-    return value
-
-
-def _date(value: object, field: str) -> date:
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise InvalidInput(field, f"应为日期（YYYY-MM-DD），输入值为 {value!r}")
-    return value
-
-
-def _known_past_day(session: Session, value: object, field: str, at: datetime) -> date:
-    """A date of the working-day calendar's known years, not after the day of ``at``."""
-    day = _date(value, field)
-    get_calendar(session).check_known(day, field)
-    if day > local_day(at):
-        raise InvalidInput(field, f"{day.isoformat()} 晚于今天，不能登记将来的日期")
-    return day
-
-
-def _text(value: object, field: str, max_length: int, what: str, *, required: bool = False) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise InvalidInput(field, f"{what}应为文字")
-    value = value.strip()
-    if required and not value:
-        raise InvalidInput(field, f"{what}不能为空")
-    if len(value) > max_length:
-        raise InvalidInput(field, f"{what}不能超过 {max_length} 个字符")
-    return value
-
-
-def _choice(value: object, choices: type[StrEnum], labels: dict, field: str, what: str) -> str:
-    if value not in {c.value for c in choices}:
-        known = "、".join(f"{c.value} {labels[c]}" for c in choices)
-        raise InvalidInput(field, f"未知的{what} {value!r}（{known}）")
-    return str(value)
-
-
-def _cn(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _day_moment(day: date, at: datetime) -> datetime:
     """The moment that stands for ``day`` on a clock: ``at`` when it falls on that day, else the day's start."""
-    if local_day(at) == day:
-        return at
-    return datetime.combine(day, time(0), get_settings().zone)
+    return at if local_day(at) == day else day_start(day)
+
+
+def _pause_end(reply: Clock, on: date, at: datetime, what: str, notice: str) -> datetime:
+    """The moment the reply clock's current pause (a correction or fee notice) ends, what it awaited
+    having arrived on ``on``: not before the day of the notice, nor before the pause began."""
+    began = reply.pauses[-1].started_at
+    if on < local_day(began):
+        raise InvalidInput("on", f"{what} {on} 早于{notice}日期 {local_day(began)}")
+    return max(_day_moment(on, at), began)
 
 
 def _state_label(application: Application) -> str:
@@ -182,15 +151,7 @@ def _state_label(application: Application) -> str:
 
 def _staff(person: Person, application_unit_id: int, action: str, roles: tuple[Role, ...] = (Role.DISCLOSURE,)) -> None:
     """Refuse ``person`` unless active, holding one of ``roles``, in the organ handling the application."""
-    if not isinstance(person, Person):
-        raise InvalidInput("actor", "须指定办理人员")
-    if not person.active:
-        raise Forbidden("actor", f"人员 {person.login} 已停用")
-    if not any(person.has_role(r) for r in roles):
-        wanted = "、".join({Role.DISCLOSURE: "政务公开办", Role.UNIT_HEAD: "单位负责人"}[r] for r in roles)
-        raise Forbidden("actor", f"{person.label} 无权{action}（需要：{wanted}）")
-    if person.unit_id != application_unit_id:
-        raise Forbidden("actor", f"{person.label} 无权{action}：该申请不属于其所在机关办理")
+    require_staff(person, application_unit_id, roles, action, elsewhere="该申请不属于其所在机关办理")
 
 
 def _record(session: Session, actor: str, action: str, application: Application, at: datetime, **data: Any) -> None:
@@ -257,10 +218,6 @@ def _settle_triage(session: Session, clocks: dict[str, Clock], actor: Person, at
     return late
 
 
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
 # -- receipt [Arts. 29, 31] ---------------------------------------------------------------------------
 def applicant_key(name: str, id_number: str = "", phone: str = "") -> str:
     """SHA-256 of the applicant's normalised identity, to count their requests of a month
@@ -288,10 +245,11 @@ def _next_number(session: Session, unit_code: str, year: int) -> str:
 
 
 def _organ(session: Session, unit: Unit | str) -> Unit:
-    organ = unit if isinstance(unit, Unit) else get_unit(session, _text(unit, "unit", 100, "受理机关", required=True))
-    if not organ.active:
-        raise NotFound("unit", f"机关 {organ.name} 已停用")
-    return organ
+    if not isinstance(unit, Unit):
+        unit = get_unit(session, check_text(unit, "unit", 100, "受理机关", required=True))
+    if not unit.active:
+        raise NotFound("unit", f"机关 {unit.name} 已停用")
+    return unit
 
 
 def receive(session: Session, actor: Person | None, *, unit: Unit | str, channel: str, submitted_at: datetime,
@@ -306,33 +264,32 @@ def receive(session: Session, actor: Person | None, *, unit: Unit | str, channel
     :func:`confirm_receipt`. A request names the applicant with a contact and describes the information
     asked for [Art. 29].
     """
-    at = _aware(at, "at")
-    submitted_at = _aware(submitted_at, "submitted_at")
+    at = aware(at, "at")
+    submitted_at = aware(submitted_at, "submitted_at")
     organ = _organ(session, unit)
     if actor is not None:
         _staff(actor, organ.id, "登记政府信息公开申请")
-    channel = _choice(channel, Channel, CHANNEL_LABELS, "channel", "提交方式")
+    channel = check_choice(channel, CHANNEL_LABELS, "channel", "提交方式")
     if actor is None and channel != Channel.ONLINE:
         raise InvalidInput("channel", "公众在线提交的申请只能是网上申请（online）")
-    kind = _choice(applicant_kind, ApplicantKind, APPLICANT_KIND_LABELS, "applicant_kind", "申请人类型")
-    name = _text(applicant_name, "applicant_name", 100, "申请人姓名或者名称", required=True)
-    id_number = "".join(_text(applicant_id_number, "applicant_id_number", 30, "身份证件号码或统一社会信用代码").split())
-    phone = _text(contact_phone, "contact_phone", 30, "联系电话")
-    email = _text(contact_email, "contact_email", 200, "电子邮箱")
-    address = _text(contact_address, "contact_address", 300, "通信地址")
+    kind = check_choice(applicant_kind, APPLICANT_KIND_LABELS, "applicant_kind", "申请人类型")
+    name = check_text(applicant_name, "applicant_name", 100, "申请人姓名或者名称", required=True)
+    id_number = check_text(applicant_id_number, "applicant_id_number", 30, "身份证件号码或统一社会信用代码")
+    id_number = "".join(id_number.split())
+    phone = check_text(contact_phone, "contact_phone", 30, "联系电话")
+    email = check_text(contact_email, "contact_email", 200, "电子邮箱")
+    address = check_text(contact_address, "contact_address", 300, "通信地址")
     if not (phone or email or address):
         raise InvalidInput("contact_phone", f"须提供联系电话、电子邮箱或通信地址中的至少一项（{LAW}第二十九条）")
-    content = _text(content, "content", 20_000, "申请内容", required=True)
-    if delivery not in DELIVERY_LABELS:
-        known = "、".join(f"{k} {v}" for k, v in DELIVERY_LABELS.items())
-        raise InvalidInput("delivery", f"未知的获取方式 {delivery!r}（{known}）")
-    submitted_day = _known_past_day(session, local_day(submitted_at), "submitted_at", at)
+    content = check_text(content, "content", 20_000, "申请内容", required=True)
+    delivery = check_choice(delivery, DELIVERY_LABELS, "delivery", "获取方式")
+    submitted_day = known_past_day(session, local_day(submitted_at), "submitted_at", at, "提交日期")
     if submitted_at > at:
         raise InvalidInput("submitted_at", "提交时间不能晚于当前时间")
     if channel == Channel.POST_SIGNED:
         if signed_for_on is None:
             raise InvalidInput("signed_for_on", f"以需签收的方式邮寄的申请须填写签收日期（{LAW}第三十一条）")
-        signed_for_on = _known_past_day(session, signed_for_on, "signed_for_on", at)
+        signed_for_on = known_past_day(session, signed_for_on, "signed_for_on", at, "签收日期")
         if signed_for_on < submitted_day:
             raise InvalidInput("signed_for_on", f"签收日期 {signed_for_on} 早于寄出日期 {submitted_day}")
     elif signed_for_on is not None:
@@ -376,20 +333,20 @@ def _start_handling(session: Session, application: Application, actor: Person | 
     session.flush()
     application.obligation_id = obligation.id
     _record(session, login, "disclosure.application_received", application, at, received_on=received_on,
-            due_on=_iso(reply.due_day))
+            due_on=iso(reply.due_day))
     _emit(session, application, "disclosure.application_received", actor, at, channel=application.channel,
-          applicant_kind=application.applicant_kind, received_on=received_on.isoformat(), due_on=_iso(reply.due_day))
+          applicant_kind=application.applicant_kind, received_on=received_on.isoformat(), due_on=iso(reply.due_day))
 
 
 def confirm_receipt(session: Session, person: Person, application: Application | str, *, confirmed_on: date,
                     at: datetime) -> Application:
     """Ordinary mail, online or fax: the day the organ confirms with the applicant is the day of receipt,
     and the clocks start from it [Art. 31]."""
-    at = _aware(at, "at")
+    at = aware(at, "at")
     application = _application(session, application)
     _staff(person, application.unit_id, "确认收到申请")
     _require_state(application, ApplicationState.AWAITING_CONFIRMATION, doing="确认收到")
-    confirmed_on = _known_past_day(session, confirmed_on, "confirmed_on", at)
+    confirmed_on = known_past_day(session, confirmed_on, "confirmed_on", at, "确认日期")
     if confirmed_on < local_day(application.submitted_at):
         raise InvalidInput("confirmed_on", f"确认日期 {confirmed_on} 早于申请提交日期 "
                                            f"{local_day(application.submitted_at)}")
@@ -401,7 +358,7 @@ def confirm_receipt(session: Session, person: Person, application: Application |
 def accept_as_clear(session: Session, person: Person, application: Application | str, *, at: datetime) -> Application:
     """The handler finds the request clear: no correction notice will be sent, and the 7-working-day
     correction-notice clock stops [Art. 30]."""
-    at = _aware(at, "at")
+    at = aware(at, "at")
     application = _application(session, application)
     _staff(person, application.unit_id, "办理申请")
     _require_state(application, ApplicationState.IN_PROGRESS, doing="确认申请内容明确")
@@ -422,7 +379,7 @@ def request_correction(session: Session, person: Person, application: Applicatio
     reply clock pauses until the corrected request arrives. A notice after the 7 working days is still
     sent (the correction-notice clock, overdue, raises its card); after the reply period it is refused.
     The letter: :func:`yangguang.disclosure.letters.correction_notice`."""
-    at = _aware(at, "at")
+    at = aware(at, "at")
     application = _application(session, application)
     _staff(person, application.unit_id, "通知补正")
     _require_state(application, ApplicationState.IN_PROGRESS, doing="通知补正")
@@ -434,7 +391,7 @@ def request_correction(session: Session, person: Person, application: Applicatio
     listed = [" ".join(i.split()) for i in listed if i.strip()]
     if not listed:
         raise InvalidInput("items", f"补正通知须一次性写明需要补正的全部事项（{LAW}第三十条）")
-    deadline = _date(deadline, "deadline")
+    deadline = check_day(deadline, "deadline")
     if deadline <= local_day(at):
         raise InvalidInput("deadline", "补正期限应晚于通知之日，给申请人合理的补正时间")
     clocks = _clocks_at(session, application, at)
@@ -459,24 +416,21 @@ def request_correction(session: Session, person: Person, application: Applicatio
 def correction_received(session: Session, person: Person, application: Application | str, *, on: date,
                         at: datetime) -> Application:
     """The corrected request arrived on ``on``: the reply period begins again from that day [Art. 30]."""
-    at = _aware(at, "at")
+    at = aware(at, "at")
     application = _application(session, application)
     _staff(person, application.unit_id, "登记补正")
     _require_state(application, ApplicationState.CORRECTION, doing="登记补正")
-    on = _known_past_day(session, on, "on", at)
+    on = known_past_day(session, on, "on", at, "补正日期")
     reply = application_clocks(session, application)[REPLY_CLOCK]
-    pause = reply.pauses[-1]
-    if on < local_day(pause.started_at):
-        raise InvalidInput("on", f"补正日期 {on} 早于补正通知日期 {local_day(pause.started_at)}")
-    restart_clock(session, reply, at=max(_day_moment(on, at), pause.started_at), actor=person.login,
+    restart_clock(session, reply, at=_pause_end(reply, on, at, "补正日期", "补正通知"), actor=person.login,
                   reason=f"收到补正后的申请，答复期限重新计算（{LAW}第三十条）")
     after_deadline = on > application.correction_deadline
     application.corrected_on = on
     application.state = ApplicationState.IN_PROGRESS
     _record(session, person.login, "disclosure.correction_received", application, at, on=on,
-            after_deadline=after_deadline, due_on=_iso(reply.due_day))
+            after_deadline=after_deadline, due_on=iso(reply.due_day))
     _emit(session, application, "disclosure.correction_received", person, at, on=on.isoformat(),
-          after_deadline=after_deadline, due_on=_iso(reply.due_day))
+          after_deadline=after_deadline, due_on=iso(reply.due_day))
     return application
 
 
@@ -497,12 +451,12 @@ def consult(session: Session, person: Person, application: Application | str, *,
     """Ask a third party [Art. 32] or a co-making organ [Art. 34] in writing; 15 working days to answer.
     The time is not counted in the reply period [Art. 33]: the reply clock pauses until every
     consultation is answered."""
-    at = _aware(at, "at")
+    at = aware(at, "at")
     application = _application(session, application)
     _staff(person, application.unit_id, "征求意见")
     _require_state(application, ApplicationState.IN_PROGRESS, ApplicationState.CONSULTING, doing="征求意见")
-    kind = _choice(kind, ConsultationKind, CONSULTATION_KIND_LABELS, "kind", "征求意见类型")
-    party = _text(party, "party", 200, "被征求意见的第三方或机关", required=True)
+    kind = check_choice(kind, CONSULTATION_KIND_LABELS, "kind", "征求意见类型")
+    party = check_text(party, "party", 200, "被征求意见的第三方或机关", required=True)
     clocks = _clocks_at(session, application, at)
     _settle_triage(session, clocks, person, at)
     reply = clocks[REPLY_CLOCK]
@@ -538,15 +492,15 @@ def record_consultation_answer(session: Session, person: Person, consultation: C
     the 15 working days have passed: a co-making organ's silence is consent [Art. 34]; a third party's
     silence leaves the organ to decide under the regulation [Art. 32]. When no consultation is left
     open the reply clock resumes."""
-    at = _aware(at, "at")
+    at = aware(at, "at")
     application = consultation.application
     _staff(person, application.unit_id, "登记征求意见结果")
     if consultation.answer is not None:
         raise Conflict("consultation", f"对 {consultation.party} 的征求意见已登记过结果")
     if at < consultation.sent_at:
         raise InvalidInput("at", "登记答复的时间不能早于发出征求意见的时间")
-    answer = _choice(answer, ConsultationAnswer, ANSWER_LABELS, "answer", "答复")
-    reasons = _text(reasons, "reasons", 5000, "理由")
+    answer = check_choice(answer, ANSWER_LABELS, "answer", "答复")
+    reasons = check_text(reasons, "reasons", 5000, "理由")
     if answer == ConsultationAnswer.OBJECT and not reasons:
         raise InvalidInput("reasons", f"第三方或机关不同意公开的，须登记其理由（{LAW}第三十二条）")
     obligation = session.get(Obligation, consultation.obligation_id)
@@ -579,7 +533,7 @@ def extend(session: Session, approver: Person, application: Application | str, *
     """Extend the reply period once, by at most 20 working days, with the approval of the head of the
     disclosure office, the applicant told [Art. 33]. The notice:
     :func:`yangguang.disclosure.letters.extension_notice`."""
-    at = _aware(at, "at")
+    at = aware(at, "at")
     application = _application(session, application)
     _staff(approver, application.unit_id, "批准延长答复期限", (Role.UNIT_HEAD,))
     _require_state(application, ApplicationState.IN_PROGRESS, ApplicationState.CONSULTING, doing="延长答复期限")
@@ -592,15 +546,15 @@ def extend(session: Session, approver: Person, application: Application | str, *
     if days > EXTENSION_MAX_WORKDAYS:
         raise InvalidInput("days", f"延长的期限最长不得超过{EXTENSION_MAX_WORKDAYS}个工作日（{LAW}第三十三条），"
                                    f"不能延长{days}个工作日")
-    reason = _text(reason, "reason", 290, "延期理由", required=True)
+    reason = check_text(reason, "reason", 290, "延期理由", required=True)
     if reply.is_overdue(at):
         raise Conflict("application", f"申请 {application.number} 的答复期限已届满，不能再延长")
     _settle_triage(session, clocks, approver, at)
     extend_clock(session, reply, amount=days, reason=reason, approved_by=approver.login, at=at)
     _record(session, approver.login, "disclosure.application_extended", application, at, days=days, reason=reason,
-            due_on=_iso(reply.due_day))
+            due_on=iso(reply.due_day))
     _emit(session, application, "disclosure.application_extended", approver, at, days=days, reason=reason,
-          due_on=_iso(reply.due_day))
+          due_on=iso(reply.due_day))
     return application
 
 
@@ -617,6 +571,12 @@ def monthly_count(session: Session, application: Application) -> int:
         or_(Application.received_on < day, and_(Application.received_on == day, Application.id <= application.id))))
 
 
+def earliest_fee_deadline(session: Session, at: datetime) -> date:
+    """The earliest payment deadline a fee notice given at ``at`` may set: the applicant has
+    FEE_PAYMENT_WORKDAYS working days from the notice [国办函〔2020〕109号, unverified]."""
+    return get_calendar(session).add_workdays_flagged(local_day(at), FEE_PAYMENT_WORKDAYS, "deadline")[0]
+
+
 def charge_fee(session: Session, person: Person, application: Application | str, *, method: str,
                pages: int | None = None, deadline: date, at: datetime) -> Application:
     """Send a fee notice, by one of the two methods, never both [办法 Art. 3]: per request, from the
@@ -625,20 +585,20 @@ def charge_fee(session: Session, person: Person, application: Application | str,
     (the 办法; the reply clock pauses), and the applicant has at least 20 working days to pay; a
     payment missed is an abandoned request (:func:`fee_unpaid`). The notice:
     :func:`yangguang.disclosure.letters.fee_notice`."""
-    at = _aware(at, "at")
+    at = aware(at, "at")
     application = _application(session, application)
     _staff(person, application.unit_id, "收取信息处理费")
     _require_state(application, ApplicationState.IN_PROGRESS, doing="发出收费通知")
     if application.fee_method:
         raise Conflict("method", f"申请 {application.number} 已发出过收费通知")
-    method = _choice(method, FeeMethod, FEE_METHOD_LABELS, "method", "计收方式")
+    method = check_choice(method, FEE_METHOD_LABELS, "method", "计收方式")
     count = monthly_count(session, application) if method == FeeMethod.PER_REQUEST else None
     amount = fees.compute_fee(method, nth_in_month=count, pages=pages)
     if amount == 0:
         basis = f"本自然月第{count}件申请" if count is not None else f"共{pages}页"
         raise InvalidInput("method", f"按{FEE_METHOD_LABELS[method]}计算（{basis}）信息处理费为0元，不应收费")
-    deadline = _date(deadline, "deadline")
-    earliest = get_calendar(session).add_workdays_flagged(local_day(at), FEE_PAYMENT_WORKDAYS, "deadline")[0]
+    deadline = check_day(deadline, "deadline")
+    earliest = earliest_fee_deadline(session, at)
     if deadline < earliest:
         raise InvalidInput("deadline", f"缴费期限应给申请人自收到收费通知之日起{FEE_PAYMENT_WORKDAYS}个工作日，"
                                        f"不能早于 {earliest.isoformat()}")
@@ -660,18 +620,16 @@ def charge_fee(session: Session, person: Person, application: Application | str,
 def record_fee_paid(session: Session, person: Person, application: Application | str, *, on: date,
                     at: datetime) -> Application:
     """The applicant paid on ``on`` (by the deadline): the reply clock resumes."""
-    at = _aware(at, "at")
+    at = aware(at, "at")
     application = _application(session, application)
     _staff(person, application.unit_id, "登记缴费")
     _require_state(application, ApplicationState.AWAITING_FEE, doing="登记缴费")
-    on = _known_past_day(session, on, "on", at)
+    on = known_past_day(session, on, "on", at, "缴费日期")
     reply = application_clocks(session, application)[REPLY_CLOCK]
-    pause = reply.pauses[-1]
-    if on < local_day(pause.started_at):
-        raise InvalidInput("on", f"缴费日期 {on} 早于收费通知日期 {local_day(pause.started_at)}")
+    end = _pause_end(reply, on, at, "缴费日期", "收费通知")
     if on > application.fee_deadline:
         raise Conflict("on", f"缴费日期 {on} 已超过缴费期限 {application.fee_deadline}，申请视为放弃")
-    resume_clock(session, reply, at=max(_day_moment(on, at), pause.started_at), actor=person.login)
+    resume_clock(session, reply, at=end, actor=person.login)
     application.fee_paid_on = on
     application.state = ApplicationState.IN_PROGRESS
     _record(session, person.login, "disclosure.fee_paid", application, at, on=on, amount_fen=application.fee_fen)
@@ -711,17 +669,15 @@ def conclude(session: Session, person: Person, application: Application | str, *
     objection needs the reason — a major public interest [Art. 32]. Closing stops every clock; ``late``
     says whether the reply period had run out. The letter:
     :func:`yangguang.disclosure.letters.reply_letter`."""
-    at = _aware(at, "at")
+    at = aware(at, "at")
     application = _application(session, application)
     _staff(person, application.unit_id, "作出答复")
-    if outcome not in OUTCOMES:
-        known = "、".join(f"{code}（{o.label}）" for code, o in OUTCOMES.items())
-        raise InvalidInput("outcome", f"未知的答复类型 {outcome!r}，可选：{known}")
+    outcome = check_choice(outcome, OUTCOME_LABELS, "outcome", "答复类型")
     _check_outcome_allowed(application, outcome, local_day(at))
     result = OUTCOMES[outcome]
-    reason = _text(reason, "reason", 5000, "理由")
-    right_organ = _text(right_organ, "right_organ", 100, "负责公开的机关")
-    where_published = _text(where_published, "where_published", 300, "获取途径")
+    reason = check_text(reason, "reason", 5000, "理由")
+    right_organ = check_text(right_organ, "right_organ", 100, "负责公开的机关")
+    where_published = check_text(where_published, "where_published", 300, "获取途径")
     if result.needs_reason and not reason:
         raise InvalidInput("reason", f"「{result.label}」须在答复中说明理由（{result.basis}）")
     if outcome == "already_public" and not where_published:
@@ -733,9 +689,8 @@ def conclude(session: Session, person: Person, application: Application | str, *
         raise InvalidInput("reason", f"第三方不同意公开且有合理理由的，不予公开；认为不公开可能对公共利益造成重大影响而"
                                      f"决定公开的，须说明理由（{LAW}第三十二条）")
     reply = _clocks_at(session, application, at)[REPLY_CLOCK]
-    obligation = session.get(Obligation, application.obligation_id)
-    late = reply.is_overdue(at)
-    close_obligation(session, obligation, at=at, actor=person.login)
+    close_obligation(session, session.get(Obligation, application.obligation_id), at=at, actor=person.login)
+    late = reply.is_overdue(at)  # the stopped clock's verdict, also while it was paused (a fee notice sent late)
     application.outcome, application.outcome_row, application.outcome_reason = outcome, result.row, reason
     application.right_organ = right_organ if outcome == "unavailable.not_this_organ" else ""
     application.where_published = where_published if outcome == "already_public" else ""
@@ -755,20 +710,20 @@ def record_remedy(session: Session, person: Person, *, application: Application 
                   at: datetime) -> Remedy:
     """An administrative review or a lawsuit about the organ's disclosure work, tied to an application
     or (``unit``) to the organ alone; pending until :func:`conclude_remedy`."""
-    at = _aware(at, "at")
+    at = aware(at, "at")
     if (application is None) == (unit is None):
         raise InvalidInput("application", "须指定所涉申请或所涉机关（二者选一）")
     target = _application(session, application) if application is not None else None
     organ_id = target.unit_id if target is not None else _organ(session, unit).id
     _staff(person, organ_id, "登记行政复议、行政诉讼")
-    kind = _choice(kind, RemedyKind, REMEDY_KIND_LABELS, "kind", "救济类型")
-    filed_on = _date(filed_on, "filed_on")
+    kind = check_choice(kind, REMEDY_KIND_LABELS, "kind", "救济类型")
+    filed_on = check_day(filed_on, "filed_on")
     if filed_on > local_day(at):
         raise InvalidInput("filed_on", f"{filed_on.isoformat()} 晚于今天，不能登记将来的日期")
     if target is not None and filed_on < local_day(target.submitted_at):
         raise InvalidInput("filed_on", f"提起日期 {filed_on} 早于申请提交日期 {local_day(target.submitted_at)}")
-    case_number = _text(case_number, "case_number", 60, "案号")
-    note = _text(note, "note", 5000, "备注")
+    case_number = check_text(case_number, "case_number", 60, "案号")
+    note = check_text(note, "note", 5000, "备注")
     remedy = Remedy(application_id=target.id if target else None, unit_id=organ_id, kind=kind,
                     case_number=case_number, filed_on=filed_on, result=RemedyResult.PENDING, note=note)
     session.add(remedy)
@@ -785,15 +740,13 @@ def record_remedy(session: Session, person: Person, *, application: Application 
 def conclude_remedy(session: Session, person: Person, remedy: Remedy, *, result: str, concluded_on: date,
                     at: datetime) -> Remedy:
     """The review decision or judgment: upheld (维持), corrected (纠正) or another result."""
-    at = _aware(at, "at")
+    at = aware(at, "at")
     _staff(person, remedy.unit_id, "登记行政复议、行政诉讼结果")
     if remedy.result != RemedyResult.PENDING:
         raise Conflict("remedy", "该行政复议或行政诉讼已登记过结果")
-    final = [r for r in RemedyResult if r != RemedyResult.PENDING]
-    if result not in final:
-        known = "、".join(f"{r.value} {REMEDY_RESULT_LABELS[r]}" for r in final)
-        raise InvalidInput("result", f"未知的结果 {result!r}（{known}）")
-    concluded_on = _date(concluded_on, "concluded_on")
+    final = {r: label for r, label in REMEDY_RESULT_LABELS.items() if r != RemedyResult.PENDING}
+    result = check_choice(result, final, "result", "结果")
+    concluded_on = check_day(concluded_on, "concluded_on")
     if concluded_on > local_day(at) or concluded_on < remedy.filed_on:
         raise InvalidInput("concluded_on", f"审结日期应在提起日期 {remedy.filed_on} 与今天之间")
     remedy.result, remedy.concluded_on = result, concluded_on

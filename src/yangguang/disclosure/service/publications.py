@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import Any, NoReturn
 
@@ -58,7 +58,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yangguang.core import audit
-from yangguang.core.calendar import get_calendar, parse_date
 from yangguang.core.clocks import (
     Clock,
     ClockUnit,
@@ -72,7 +71,7 @@ from yangguang.core.clocks import (
 from yangguang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from yangguang.core.events import Event, emit, refuse
 from yangguang.core.notify import notify_person
-from yangguang.core.org import ROLE_LABELS, Person, Role, Unit, get_person, get_unit
+from yangguang.core.org import Person, Role, Unit, get_person, get_unit
 from yangguang.core.settings import get_settings
 from yangguang.disclosure.codes import (
     CATEGORIES,
@@ -86,6 +85,15 @@ from yangguang.disclosure.codes import (
 from yangguang.disclosure.extract import extract_text
 from yangguang.disclosure.models import DisclosureGuide, Publication, PublicationReview, SensitiveWord
 from yangguang.disclosure.scanner import Scanner, ScanResult
+from yangguang.disclosure.service._common import (
+    aware,
+    check_choice,
+    check_day,
+    check_text,
+    day_start,
+    known_past_day,
+    require_staff,
+)
 
 PUBLICATION_OBLIGATION = "disclosure.publication"
 PROACTIVE_CLOCK = "proactive"
@@ -106,12 +114,6 @@ REFUSAL_REASONS = {
 
 
 # -- small helpers ------------------------------------------------------------------------------------
-def _aware(at: datetime) -> datetime:
-    if not isinstance(at, datetime) or at.tzinfo is None:
-        raise InvalidInput("at", "时间必须是带时区的日期时间")
-    return at
-
-
 def _person(session: Session, actor: Person | str, field: str) -> Person:
     if isinstance(actor, Person):
         if not actor.active:
@@ -135,58 +137,9 @@ def _state(publication: Publication) -> str:
     return PUBLICATION_STATE_LABELS.get(publication.state, publication.state)
 
 
-def _text(value: object, field: str, max_length: int, *, required: bool, label: str) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise InvalidInput(field, f"{label}应为文本")
-    value = value.strip()
-    if required and not value:
-        raise InvalidInput(field, f"{label}不能为空")
-    if len(value) > max_length:
-        raise InvalidInput(field, f"{label}不能超过 {max_length} 个字符")
-    return value
-
-
-def _category(code: object) -> str:
-    if code not in CATEGORIES:
-        known = "、".join(f"{c} {label}" for c, label in CATEGORIES.items())
-        raise InvalidInput("category", f"{code!r} 不是公开目录的类别（{known}）")
-    return str(code)
-
-
-def _document_type(value: object) -> str:
-    if value not in {t.value for t in DocumentType}:
-        known = "、".join(f"{t.value} {label}" for t, label in DOCUMENT_TYPE_LABELS.items())
-        raise InvalidInput("document_type", f"{value!r} 不是文件类型（{known}）")
-    return str(value)
-
-
-def _day(value: object, field: str) -> date:
-    if isinstance(value, str):
-        return parse_date(value, field)
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise InvalidInput(field, "日期格式应为 YYYY-MM-DD")
-    return value
-
-
-def _formed_on(session: Session, value: object, at: datetime) -> date:
-    """A date of formation the calendar knows and that is not in the future."""
-    day = _day(value, "formed_on")
-    if day > local_day(at):
-        raise InvalidInput("formed_on", f"信息形成或者变更日期 {day.isoformat()} 不能晚于今天")
-    get_calendar(session).check_known(day, "formed_on")
-    return day
-
-
-def _day_start(day: date) -> datetime:
-    """The clock of a date of formation starts with that day: day one is the next working day."""
-    return datetime.combine(day, time(0), get_settings().zone)
-
-
 def _content(body: object, source: bytes | None, source_name: str | None) -> tuple[str, str | None, str | None]:
     """``(body, source_name, source_type)``: typed text, or the text of an uploaded DOCX, PDF or HTML."""
-    typed = _text(body, "body", 2_000_000, required=False, label="正文")
+    typed = check_text(body, "body", 2_000_000, required=False, label="正文")
     if source is None:
         if source_name:
             raise InvalidInput("source", "只有文件名，没有文件内容")
@@ -195,7 +148,7 @@ def _content(body: object, source: bytes | None, source_name: str | None) -> tup
         return typed, None, None
     if typed:
         raise InvalidInput("body", "正文与上传文件只能二选一：上传文件时正文从文件中提取")
-    name = _text(source_name, "source_name", 200, required=True, label="文件名")
+    name = check_text(source_name, "source_name", 200, required=True, label="文件名")
     source_type = SOURCE_TYPES.get(PurePosixPath(name.lower()).suffix)
     if source_type is None:
         raise InvalidInput("source_name", f"{name!r}：只能上传 DOCX、PDF 或 HTML 文件")
@@ -234,11 +187,7 @@ def _proactive_clock(session: Session, publication: Publication) -> Clock:
 
 
 def _require_organ(publication: Publication, person: Person, roles: tuple[Role, ...], what: str) -> None:
-    if not any(person.has_role(r) for r in roles):
-        wanted = "或".join(ROLE_LABELS[r] for r in roles)
-        raise Forbidden("actor", f"{person.label} 无权{what}（须由{wanted}办理）")
-    if person.unit_id != publication.unit_id:
-        raise Forbidden("actor", f"{person.label} 无权{what}：该事项由其他机关公开（谁公开、谁审查、谁负责）")
+    require_staff(person, publication.unit_id, roles, what, elsewhere="该事项由其他机关公开（谁公开、谁审查、谁负责）")
 
 
 def _require_drafter(publication: Publication, person: Person, what: str) -> None:
@@ -254,16 +203,16 @@ def create_draft(session: Session, drafter: Person | str, *, title: str, categor
                  at: datetime) -> Publication:
     """A new item of the drafter's organ, from typed text or an uploaded DOCX, PDF or HTML (its text
     becomes the body; the file is kept). Opens the 20-working-day clock from ``formed_on`` [Art. 26]."""
-    at = _aware(at)
+    at = aware(at)
     drafter = _person(session, drafter, "drafter")
     if not drafter.has_role(Role.DISCLOSURE):
         raise Forbidden("drafter", f"{drafter.label} 无权起草主动公开信息（须由政务公开办人员办理）")
-    title = _text(title, "title", 300, required=True, label="标题")
-    category = _category(category)
-    document_type = _document_type(document_type)
-    document_number = _text(document_number, "document_number", 100, required=False, label="文号")
-    subject_words = _text(subject_words, "subject_words", 200, required=False, label="主题词")
-    formed = _formed_on(session, formed_on, at)
+    title = check_text(title, "title", 300, required=True, label="标题")
+    category = check_choice(category, CATEGORIES, "category", "公开目录类别")
+    document_type = check_choice(document_type, DOCUMENT_TYPE_LABELS, "document_type", "文件类型")
+    document_number = check_text(document_number, "document_number", 100, required=False, label="文号")
+    subject_words = check_text(subject_words, "subject_words", 200, required=False, label="主题词")
+    formed = known_past_day(session, formed_on, "formed_on", at, "信息形成或者变更日期")
     text, source_name, source_type = _content(body, source, source_name)
     publication = Publication(
         unit_id=drafter.unit_id, title=title, body=text, category=category, document_type=document_type,
@@ -276,7 +225,7 @@ def create_draft(session: Session, drafter: Person | str, *, title: str, categor
                                  title=f"主动公开：{title}"[:300], unit_id=publication.unit_id, person_id=drafter.id,
                                  at=at, actor=drafter.login)
     clock = start_clock(session, obligation, kind=PROACTIVE_CLOCK, unit=ClockUnit.WORKDAYS, limit=PROACTIVE_WORKDAYS,
-                        start_at=_day_start(formed), actor=drafter.login)
+                        start_at=day_start(formed), actor=drafter.login)
     session.flush()
     publication.obligation_id = obligation.id
     due = clock.due_day.isoformat()
@@ -299,7 +248,7 @@ def update_draft(session: Session, drafter: Person | str, publication: Publicati
     verdict: the item is a draft again and must be reviewed again (一事一审). Typed text replaces an
     uploaded original, which is then dropped (it no longer is what was reviewed).
     """
-    at = _aware(at)
+    at = aware(at)
     publication = _publication(session, publication)
     drafter = _person(session, drafter, "drafter")
     _require_drafter(publication, drafter, "修改该事项")
@@ -308,17 +257,17 @@ def update_draft(session: Session, drafter: Person | str, publication: Publicati
                                       "（审查中的事项须等审查结束；已公开的信息变更须另行起草）")
     wanted: dict[str, Any] = {}
     if title is not None:
-        wanted["title"] = _text(title, "title", 300, required=True, label="标题")
+        wanted["title"] = check_text(title, "title", 300, required=True, label="标题")
     if category is not None:
-        wanted["category"] = _category(category)
+        wanted["category"] = check_choice(category, CATEGORIES, "category", "公开目录类别")
     if document_type is not None:
-        wanted["document_type"] = _document_type(document_type)
+        wanted["document_type"] = check_choice(document_type, DOCUMENT_TYPE_LABELS, "document_type", "文件类型")
     if document_number is not None:
-        wanted["document_number"] = _text(document_number, "document_number", 100, required=False, label="文号")
+        wanted["document_number"] = check_text(document_number, "document_number", 100, required=False, label="文号")
     if subject_words is not None:
-        wanted["subject_words"] = _text(subject_words, "subject_words", 200, required=False, label="主题词")
+        wanted["subject_words"] = check_text(subject_words, "subject_words", 200, required=False, label="主题词")
     if formed_on is not None:
-        wanted["formed_on"] = _formed_on(session, formed_on, at)
+        wanted["formed_on"] = known_past_day(session, formed_on, "formed_on", at, "信息形成或者变更日期")
     if body is not None or source is not None:
         wanted["body"], wanted["source_name"], wanted["source_type"] = _content(body, source, source_name)
         wanted["source"] = source if wanted["source_name"] else None
@@ -334,7 +283,7 @@ def update_draft(session: Session, drafter: Person | str, publication: Publicati
     restarted = "formed_on" in changed
     clock = _proactive_clock(session, publication)
     if restarted:
-        restart_clock(session, clock, at=_day_start(publication.formed_on), actor=drafter.login,
+        restart_clock(session, clock, at=day_start(publication.formed_on), actor=drafter.login,
                       reason=f"信息形成或者变更日期改为 {publication.formed_on.isoformat()}（条例第二十六条）")
     voided = review_digest(publication) != digest and publication.state != PublicationState.DRAFT
     if voided:
@@ -359,7 +308,7 @@ def submit_for_review(session: Session, drafter: Person | str, publication: Publ
     """Hand a draft (or a rejected item) to the confidentiality review; the organ's reviewers are told.
     An organ where nobody but the drafter could review is told so at once (一事一审 needs a second
     person)."""
-    at = _aware(at)
+    at = aware(at)
     publication = _publication(session, publication)
     drafter = _person(session, drafter, "drafter")
     _require_drafter(publication, drafter, "提交该事项")
@@ -403,16 +352,14 @@ def review(session: Session, reviewer: Person | str, publication: Publication | 
     Reasons are required for a rejection, and for an approval despite findings or near misses: the
     reviewer says why each is acceptable (谁审查、谁负责) [Art. 17; disclosure.md].
     """
-    at = _aware(at)
+    at = aware(at)
     publication = _publication(session, publication)
     reviewer = _person(session, reviewer, "reviewer")
     _require_organ(publication, reviewer, REVIEWER_ROLES, "审查该事项")
     if reviewer.id == publication.drafter_id:
         raise Forbidden("reviewer", f"{reviewer.label} 是该事项的起草人，不能审查本人起草的信息（须由他人审查）")
-    if verdict not in {v.value for v in Verdict}:
-        known = "、".join(f"{v.value} {label}" for v, label in VERDICT_LABELS.items())
-        raise InvalidInput("verdict", f"{verdict!r} 不是审查结论（{known}）")
-    reasons = _text(reasons, "reasons", 5000, required=False, label="审查意见")
+    verdict = check_choice(verdict, VERDICT_LABELS, "verdict", "审查结论")
+    reasons = check_text(reasons, "reasons", 5000, required=False, label="审查意见")
     if publication.state != PublicationState.IN_REVIEW:
         raise Conflict("publication", f"「{publication.title}」当前为「{_state(publication)}」，不在待审查状态")
     result = scan_publication(session, publication, today=local_day(at))
@@ -496,7 +443,7 @@ def publish(session: Session, person: Person | str, publication: Publication | i
     Only when the latest review approves the item's current text; otherwise the attempt is refused
     and recorded (监察点 "未经保密审查发布"), whoever made it.
     """
-    at = _aware(at)
+    at = aware(at)
     publication = _publication(session, publication)
     person = _person(session, person, "actor")
     _require_organ(publication, person, (Role.DISCLOSURE,), "发布该事项")
@@ -521,11 +468,11 @@ def publish(session: Session, person: Person | str, publication: Publication | i
 def withdraw(session: Session, person: Person | str, publication: Publication | int, reason: str, *,
              at: datetime) -> Publication:
     """Take a published item off the portal, with the reason; it keeps its index number."""
-    at = _aware(at)
+    at = aware(at)
     publication = _publication(session, publication)
     person = _person(session, person, "actor")
     _require_organ(publication, person, REVIEWER_ROLES, "撤回该事项")
-    reason = _text(reason, "reason", 1000, required=True, label="撤回理由")
+    reason = check_text(reason, "reason", 1000, required=True, label="撤回理由")
     if publication.state != PublicationState.PUBLISHED:
         raise Conflict("publication",
                        f"「{publication.title}」当前为「{_state(publication)}」，只有已公开的信息才能撤回")
@@ -542,11 +489,11 @@ def repeal(session: Session, person: Person | str, publication: Publication | in
     """Record that a published regulation or normative document was repealed (废止) on ``repealed_on``
     (the annual report counts 本年废止件数 and 现行有效件数 [条例 Art. 20(1); 2021 format, section 二]).
     The item stays in the catalogue, marked as repealed."""
-    at = _aware(at)
+    at = aware(at)
     publication = _publication(session, publication)
     person = _person(session, person, "actor")
     _require_organ(publication, person, REVIEWER_ROLES, "登记废止")
-    day = _day(repealed_on, "repealed_on")
+    day = check_day(repealed_on, "repealed_on")
     if publication.document_type not in (DocumentType.REGULATION, DocumentType.NORMATIVE):
         raise Conflict("publication", f"「{publication.title}」不是规章或行政规范性文件，不登记废止")
     if publication.state != PublicationState.PUBLISHED:
@@ -594,7 +541,7 @@ def add_sensitive_words(session: Session, person: Person | str, words: Iterable[
                         at: datetime) -> list[SensitiveWord]:
     """Add words to the county's list (``unit_id`` None) or an organ's; words already there are
     skipped. Returns the rows added."""
-    at = _aware(at)
+    at = aware(at)
     person = _person(session, person, "actor")
     name = _word_list(session, person, unit_id)
     wanted = list(dict.fromkeys(_word(w) for w in ([words] if isinstance(words, str) else words)))
@@ -614,7 +561,7 @@ def add_sensitive_words(session: Session, person: Person | str, words: Iterable[
 def remove_sensitive_word(session: Session, person: Person | str, word: str, *, unit_id: int | None = None,
                           at: datetime) -> None:
     """Remove one word from the county's list (``unit_id`` None) or an organ's."""
-    at = _aware(at)
+    at = aware(at)
     person = _person(session, person, "actor")
     name = _word_list(session, person, unit_id)
     word = _word(word)
@@ -667,16 +614,16 @@ def set_guide(session: Session, person: Person | str, unit: Unit | int | str, *,
               office_hours: str, phone: str, at: datetime) -> DisclosureGuide:
     """Write an organ's disclosure guide and its office's address, hours and telephone [Art. 12]: the
     organ's disclosure staff, or an administrator."""
-    at = _aware(at)
+    at = aware(at)
     person = _person(session, person, "actor")
     unit = unit if isinstance(unit, Unit) else get_unit(session, unit)
     if not person.has_role(Role.ADMIN) and not (person.has_role(Role.DISCLOSURE) and person.unit_id == unit.id):
         raise Forbidden("actor",
                         f"{person.label} 无权编制{unit.name}的政府信息公开指南（须由本机关政务公开办人员编制）")
-    values = {"text": _text(text, "text", 50_000, required=True, label="指南正文"),
-              "office_address": _text(office_address, "office_address", 200, required=False, label="办公地址"),
-              "office_hours": _text(office_hours, "office_hours", 100, required=False, label="办公时间"),
-              "phone": _text(phone, "phone", 40, required=False, label="联系电话")}
+    values = {"text": check_text(text, "text", 50_000, required=True, label="指南正文"),
+              "office_address": check_text(office_address, "office_address", 200, required=False, label="办公地址"),
+              "office_hours": check_text(office_hours, "office_hours", 100, required=False, label="办公时间"),
+              "phone": check_text(phone, "phone", 40, required=False, label="联系电话")}
     guide = session.scalar(select(DisclosureGuide).where(DisclosureGuide.unit_id == unit.id))
     if guide is None:
         guide = DisclosureGuide(unit_id=unit.id, **values, updated_at=at)
