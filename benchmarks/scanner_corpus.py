@@ -1,7 +1,7 @@
 """A deterministic Chinese government-text corpus and sensitive-word list for the scanner benchmark.
 
 The text is made of paragraphs of sentences in the style of county notices, work reports, disclosure
-catalogues and decisions (about a hundred templates with their slots filled at random), with, at
+catalogues and decisions (72 templates with their slots filled at random), with, at
 fixed rates, what a confidentiality review looks for: valid and mistyped resident ID numbers, mobile
 numbers in several formats, bank card numbers, home addresses, secrecy and internal-only markings,
 and words of the list. The word list has 10,000 words of 2 to 6 characters drawn from the 3,755

@@ -418,7 +418,7 @@ def test_the_report_obligation_falls_due_at_the_end_of_31_january(db):
     assert sorted(o.unit_id for o in obligations) == sorted([organ.unit.id, organ.other_unit.id])
     clock = obligations[0].clocks[0]
     assert clock.kind == "report"
-    assert clock.due_at == datetime(2027, 2, 1, 0, 0, tzinfo=SHANGHAI)
+    assert clock.due_at == datetime(2027, 2, 1, 0, 0, tzinfo=SHANGHAI) == service.report_due(2026)
     assert clock.due_day.isoformat() == "2027-01-31"
     row = db.scalar(select(AnnualReport).where(AnnualReport.unit_id == organ.unit.id))
     assert (row.year, row.state, row.obligation_id) == (2026, "draft", next(
@@ -469,3 +469,19 @@ def test_publication_emits_an_event_and_stops_the_clock(db, monkeypatch):
         ("disclosure.annual_report_published", "disclosure_annual_report", str(row.id), True)]
     obligation = db.get(Obligation, row.obligation_id)
     assert obligation.state == ObligationState.DONE and obligation.clocks[0].stopped_at == at("2027-02-03 10:00")
+
+
+@pytest.mark.parametrize(("supervised", "when", "late"), [
+    (True, "2027-01-31 23:59", False), (True, "2027-02-01 00:00", True),
+    (False, "2027-01-31 23:59", False), (False, "2027-02-01 00:00", True)])
+def test_publication_is_late_after_the_end_of_31_january_with_or_without_the_obligation(
+        db, monkeypatch, supervised, when, late):
+    """Lateness comes from the report clock when the organ has one, else from the same due moment."""
+    organ = make_organ(db)
+    if supervised:
+        service.ensure_report_obligations(db, 2026, at("2027-01-04 09:00"))
+    events = []
+    monkeypatch.setattr(service, "emit", lambda _session, event: events.append(event))
+    row = _published(db, organ, 2026, when)
+    assert (row.obligation_id is not None) == supervised
+    assert [e.data["late"] for e in events] == [late]

@@ -73,6 +73,12 @@ def test_html_in_gbk_with_meta_charset_scripts_and_styles_dropped():
     assert "secret" not in text and "color" not in text and "标题" not in text
 
 
+def test_html_in_utf8_under_a_stale_gbk_meta_charset_is_read_as_utf8():
+    """A page saved in UTF-8 that kept its old ``<meta charset="gbk">``: valid UTF-8 wins, as in browsers."""
+    data = '<html><head><meta charset="gbk"></head><body><p>内部资料 注意保存</p></body></html>'.encode()
+    assert extract_text(data, "page.html") == "内部资料 注意保存"
+
+
 def test_html_without_declared_charset_falls_back_to_gb18030():
     data = "<html><body><p>政府信息公开</p></body></html>".encode("gb18030")
     assert extract_text(data, "index.htm") == "政府信息公开"

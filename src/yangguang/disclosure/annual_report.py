@@ -122,12 +122,7 @@ def _last_years_carry_out(session: Session, unit_id: int, year: int) -> tuple[in
         AnnualReport.unit_id == unit_id, AnnualReport.year == year - 1, AnnualReport.state == PUBLISHED))
     if not frozen:
         return None
-    for section in frozen.get("sections", []):
-        for table in section.get("tables", []):
-            if table.get("key") == "applications":
-                row = next((r for r in table["rows"] if r["key"] == "carried_out"), None)
-                return tuple(int(v) for v in row["values"]) if row else None
-    return None
+    return tuple(int(v) for v in thaw(frozen).table("applications").row("carried_out").values)
 
 
 def reconcile(fmt: ReportFormat, table: Table, data_carry_in: tuple[int, ...] | None) -> list[Discrepancy]:
@@ -186,10 +181,6 @@ def compute(session: Session, unit: Unit, year: int) -> Report:
 
 
 # -- frozen form -------------------------------------------------------------------------------------
-def _plain(value: Any) -> Any:
-    return str(value) if isinstance(value, Decimal) else value
-
-
 def _value(value: Any) -> Any:
     return Decimal(value) if isinstance(value, str) else value
 
@@ -198,8 +189,7 @@ def freeze(report: Report) -> dict[str, Any]:
     """The report as JSON-ready data (amounts as decimal strings): kept on the row at publication."""
     def table(t: Table) -> dict[str, Any]:
         return {"key": t.key, "title": t.title, "stub": t.stub, "columns": [list(p) for p in t.columns],
-                "rows": [{"key": r.key, "label": r.label, "level": r.level, "heading": r.heading,
-                          "values": [_plain(v) for v in r.values]} for r in t.rows], "notes": list(t.notes)}
+                "rows": [r.as_json() for r in t.rows], "notes": list(t.notes)}
 
     return {"organ_code": report.organ_code, "organ": report.organ, "year": report.year,
             "format": report.format.value, "carry_forward": report.carry_forward, "notes": list(report.notes),

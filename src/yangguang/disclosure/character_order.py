@@ -4,7 +4,7 @@ pyahocorasick keeps a trie node's children in the order they were created and lo
 scanning them one by one. The scanner's automaton walks UTF-8 bytes, so the nodes under a lead byte
 have up to 64 children; keys inserted in order of how common their characters are put the children
 that Chinese text needs most at the front. Results never depend on the order: only speed does (about
-a fifth to a quarter faster on the benchmark's text, docs/benchmarks.md).
+a fifth faster on the benchmark's text, docs/benchmarks.md).
 
 ``COMMON_CHARACTERS`` are the 600 most frequent Chinese characters of government text, most frequent
 first, counted once over the demo county's item catalogue (``approval/data/county_items.csv``, 124,144

@@ -126,9 +126,15 @@ def _html(data: bytes, name: str) -> str:
 
 
 def _decode_html(data: bytes) -> str:
-    """The charset of the byte-order mark or of ``<meta charset>``; else UTF-8, else GB18030."""
+    """The charset of the byte-order mark; else UTF-8 when the bytes are valid UTF-8 (a page saved in
+    UTF-8 often keeps a ``<meta charset="gbk">`` it no longer has, while GBK text is almost never valid
+    UTF-8); else the charset of ``<meta charset>``; else GB18030."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", "replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     declared = META_CHARSET.search(data[:4096])
     if declared:
         charset = declared.group(1).decode("ascii").lower()

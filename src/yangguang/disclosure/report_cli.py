@@ -14,7 +14,7 @@ from yangguang.core import db
 from yangguang.core.errors import InvalidInput
 from yangguang.core.org import get_unit
 from yangguang.disclosure.annual_report import PUBLISHED, report_for
-from yangguang.disclosure.report_render import FORMATS, render
+from yangguang.disclosure.report_render import check_format, render
 from yangguang.disclosure.service.annual_report import check_year
 
 
@@ -30,8 +30,7 @@ def annual_report(org: str = typer.Option(..., "--org", help="Organ: unit code o
                   fmt: str = typer.Option(..., "--format", help="docx, html, xlsx or json."),
                   out: Path = typer.Option(..., "--out", help="File to write.")) -> None:
     """The statutory annual report on government information disclosure (条例第四十九、五十条)."""
-    if fmt not in FORMATS:
-        raise InvalidInput("format", f"未知的输出格式 {fmt!r}（可选：{'、'.join(FORMATS)}）")
+    check_format(fmt)
     report_year = _year(year)
     with db.reading() as session:
         report = report_for(session, get_unit(session, org, "org"), report_year)

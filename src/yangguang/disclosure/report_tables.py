@@ -7,15 +7,17 @@ Formats [shared/domain/disclosure.md, "The annual report"]: 国办公开办函�
 
 A :class:`Table` names its columns by their *paths* in the official header — ``("申请人情况",
 "法人或其他组织", "商业企业")`` — from which :meth:`Table.header` derives the merged header cells
-(colspan/rowspan) that every renderer lays out. Values are ``int`` counts, ``Decimal`` amounts, or
-``None`` where the platform holds no data for the cell (never a made-up figure).
+(colspan/rowspan) and :meth:`Table.grid` places every cell of the table on one grid, the layout the
+DOCX and XLSX renderers write. Values are ``int`` counts, ``Decimal`` amounts, or ``None`` where the
+platform holds no data for the cell (never a made-up figure).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from yangguang.disclosure.codes import REPORT_ROWS, ApplicantKind, RemedyKind, RemedyResult, ReportFormat
 
@@ -42,6 +44,11 @@ class Row:
     values: tuple[Value, ...]  # one per value column; None: no data for the cell (shown as "—")
     heading: bool = False  # a row that only heads the rows below it (三、, （三）…): no figures
 
+    def as_json(self) -> dict[str, Any]:
+        """The row as JSON-ready data, amounts as decimal strings."""
+        return {"key": self.key, "label": self.label, "level": self.level, "heading": self.heading,
+                "values": [str(v) if isinstance(v, Decimal) else v for v in self.values]}
+
 
 @dataclass(frozen=True)
 class HeaderCell:
@@ -51,10 +58,19 @@ class HeaderCell:
     rowspan: int = 1
     colspan: int = 1
 
-    @property
-    def leaf(self) -> bool:
-        """A cell that heads one column of values (a ``<th scope="col">``)."""
-        return self.colspan == 1
+
+@dataclass(frozen=True)
+class GridCell:
+    """A cell of a table placed on its grid: a header cell (perhaps merged), a row's label in the stub
+    column (indented by ``level``), or a figure."""
+
+    kind: str  # "header", "label" or "value"
+    row: int
+    col: int
+    content: str | Value  # the label, or the figure (None: no data, shown as "—")
+    rowspan: int = 1
+    colspan: int = 1
+    level: int = 0
 
 
 @dataclass(frozen=True)
@@ -69,15 +85,19 @@ class Table:
     @property
     def labels(self) -> list[str]:
         """Every column's own official label in order, the stub column first when there is one."""
-        return ([self.stub] if self.stub is not None else []) + [path[-1] for path in self.columns]
+        return [path[-1] for path in self._paths()]
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
 
+    def _paths(self) -> list[tuple[str, ...]]:
+        """Every column's path in the header, the stub column first when there is one."""
+        return ([(self.stub,)] if self.stub is not None else []) + list(self.columns)
+
     def header(self) -> list[list[HeaderCell]]:
         """The header rows with merged cells: a group spans the columns below it; a label whose path
         ends above the last header row reaches down to it (rowspan)."""
-        paths = ([(self.stub,)] if self.stub is not None else []) + list(self.columns)
+        paths = self._paths()
         depth = max(len(p) for p in paths)
         rows: list[list[HeaderCell]] = []
         for level in range(depth):
@@ -96,6 +116,28 @@ class Table:
                 col += span
             rows.append(cells)
         return rows
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(rows, columns) of the table's grid, header rows included."""
+        paths = self._paths()
+        return max(len(p) for p in paths) + len(self.rows), len(paths)
+
+    def grid(self) -> Iterator[GridCell]:
+        """Every cell to write, in order: the header (merged cells once, at their top-left corner),
+        then per row its label (when the table has a stub column) and its figures (none for a row
+        that only heads the rows below it)."""
+        header = self.header()
+        for cells in header:
+            for c in cells:
+                yield GridCell("header", c.row, c.col, c.label, c.rowspan, c.colspan)
+        first = 1 if self.stub is not None else 0
+        for i, row in enumerate(self.rows, start=len(header)):
+            if first:
+                yield GridCell("label", i, 0, row.label, level=row.level)
+            if not row.heading:
+                for j, value in enumerate(row.values, start=first):
+                    yield GridCell("value", i, j, value)
 
 
 # -- section 二: proactive disclosure (第二十条) ---------------------------------------------------------

@@ -7,48 +7,34 @@ from __future__ import annotations
 
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from yangguang.core.settings import get_settings
 from yangguang.disclosure.annual_report import Report
 from yangguang.disclosure.report_tables import Table
-from yangguang.reports.docx import new_document, paragraph, title, to_bytes
+from yangguang.reports.docx import ALIGNMENTS, new_document, paragraph, title, to_bytes
 
 TABLE_SIZE = Pt(9)  # 小五
 NOTE_SIZE = Pt(10.5)  # 五号
-
-
-def _write(cell, text: str, *, bold: bool = False, align: str = "center", level: int = 0) -> None:
-    para = cell.paragraphs[0]
-    para.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
-                      "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
-    if level:
-        para.paragraph_format.left_indent = Pt(TABLE_SIZE.pt * 2 * level)
-    run = para.add_run(text)
-    run.bold = bold
-    run.font.size = TABLE_SIZE
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+CELL_ALIGN = {"header": "center", "label": "left", "value": "right"}
 
 
 def _grid(document: DocumentObject, table: Table) -> None:
-    header = table.header()
-    grid = document.add_table(rows=len(header) + len(table.rows), cols=len(table.labels))
+    rows, columns = table.size
+    grid = document.add_table(rows=rows, cols=columns)
     grid.style = "Table Grid"
-    for cells in header:
-        for c in cells:
-            cell = grid.cell(c.row, c.col)
-            if c.rowspan > 1 or c.colspan > 1:
-                cell = cell.merge(grid.cell(c.row + c.rowspan - 1, c.col + c.colspan - 1))
-            _write(cell, c.label, bold=True)
-    first = 1 if table.stub is not None else 0
-    for i, row in enumerate(table.rows, start=len(header)):
-        if first:
-            _write(grid.cell(i, 0), row.label, align="left", level=row.level)
-        if row.heading:
-            continue
-        for j, value in enumerate(row.values, start=first):
-            _write(grid.cell(i, j), "—" if value is None else str(value), align="right")
+    for c in table.grid():
+        cell = grid.cell(c.row, c.col)
+        if c.rowspan > 1 or c.colspan > 1:
+            cell = cell.merge(grid.cell(c.row + c.rowspan - 1, c.col + c.colspan - 1))
+        para = cell.paragraphs[0]
+        para.alignment = ALIGNMENTS[CELL_ALIGN[c.kind]]
+        if c.level:
+            para.paragraph_format.left_indent = Pt(TABLE_SIZE.pt * 2 * c.level)
+        run = para.add_run("—" if c.content is None else str(c.content))
+        run.bold = c.kind == "header"
+        run.font.size = TABLE_SIZE
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
 def _note(document: DocumentObject, text: str) -> None:

@@ -9,7 +9,6 @@ strings, ``null`` where the platform has no data for the cell).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from yangguang.core.settings import get_settings
@@ -17,17 +16,12 @@ from yangguang.disclosure.annual_report import CARRY_LABELS, CHECKS, Report, Sec
 from yangguang.disclosure.report_tables import Table
 
 
-def _value(value: Any) -> Any:
-    return str(value) if isinstance(value, Decimal) else value
-
-
 def table_json(table: Table) -> dict[str, Any]:
     return {
         "key": table.key, "title": table.title, "columns": table.labels, "row_labels": table.stub is not None,
         "header": [[{"label": c.label, "colspan": c.colspan, "rowspan": c.rowspan} for c in row]
                    for row in table.header()],
-        "rows": [{"key": r.key, "label": r.label, "level": r.level, "heading": r.heading,
-                  "values": [_value(v) for v in r.values]} for r in table.rows],
+        "rows": [r.as_json() for r in table.rows],
         "notes": list(table.notes),
     }
 

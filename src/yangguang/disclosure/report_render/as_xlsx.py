@@ -22,27 +22,21 @@ _CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 def _table(sheet: Worksheet, table: Table, top: int) -> int:
     """Write ``table`` from row ``top``; returns the first free row after it."""
     sheet.cell(top, 1, table.title).font = Font(bold=True)
-    header = table.header()
     start = top + 1
-    for cells in header:
-        for c in cells:
-            cell = sheet.cell(start + c.row, 1 + c.col, c.label)
+    for c in table.grid():
+        cell = sheet.cell(start + c.row, 1 + c.col, "—" if c.content is None else c.content)
+        if c.kind == "header":
             cell.font, cell.alignment = Font(bold=True), _CENTRE
-            if c.rowspan > 1 or c.colspan > 1:
-                sheet.merge_cells(start_row=start + c.row, start_column=1 + c.col,
-                                  end_row=start + c.row + c.rowspan - 1, end_column=c.col + c.colspan)
-    first = 1 if table.stub is not None else 0
-    for r, row in enumerate(table.rows, start=start + len(header)):
-        if first:
-            sheet.cell(r, 1, row.label).alignment = Alignment(indent=2 * row.level, wrap_text=True)
-        for j, value in enumerate(row.values, start=1 + first):
-            if row.heading:
-                continue
-            cell = sheet.cell(r, j, "—" if value is None else value)
-            if isinstance(value, Decimal):
-                cell.number_format = "0.0000"
-    end = start + len(header) + len(table.rows)
-    for line in sheet.iter_rows(min_row=start, max_row=end - 1, max_col=len(table.labels)):
+        elif c.kind == "label":
+            cell.alignment = Alignment(indent=2 * c.level, wrap_text=True)
+        elif isinstance(c.content, Decimal):
+            cell.number_format = "0.0000"
+        if c.rowspan > 1 or c.colspan > 1:
+            sheet.merge_cells(start_row=start + c.row, start_column=1 + c.col,
+                              end_row=start + c.row + c.rowspan - 1, end_column=c.col + c.colspan)
+    rows, columns = table.size
+    end = start + rows
+    for line in sheet.iter_rows(min_row=start, max_row=end - 1, max_col=columns):
         for cell in line:
             cell.border = _BOX
     for i, note in enumerate(table.notes):
