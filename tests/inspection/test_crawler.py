@@ -119,7 +119,7 @@ def test_infinite_calendar_and_query_trap_are_cut(crawl):
     trap = [path for path in site.paths() if path.startswith("/trap")]
     assert 2 <= len(trap) <= 12
     assert crawl.result.skipped["trap"] >= 2
-    assert site.count() == len(site.requests) < 300
+    assert len(site.requests) < 300
 
 
 def test_redirect_loop_and_long_chain_are_stopped_and_reported(crawl):

@@ -49,7 +49,7 @@ def test_large_crawls_keep_their_state_in_a_temporary_file(tmp_path, monkeypatch
     monkeypatch.setattr(crawler_module, "IN_MEMORY_MAX_PAGES", 5)
     with local_site(generated_routes(8, links_per_page=2)) as site:
         result = crawl(CrawlConfig(site.url("/p/0.html"), max_pages=6))
-        assert [path.name for path in tmp_path.glob("yangguang-crawl-*/*")][:1] == ["crawl.db"]
+        assert "crawl.db" in {path.name for path in tmp_path.glob("yangguang-crawl-*/*")}
         assert result.pages_checked == 6
         result.close()
     assert list(tmp_path.iterdir()) == []
@@ -76,7 +76,7 @@ def test_path_prefix_scope_checks_other_pages_once_without_crawling_them():
 
 def _slow_pages(count: int):
     async def slow(request: web.Request) -> web.StreamResponse:
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(0.02)  # holds the request open so that requests to the host overlap
         index = int(request.path.rpartition("/")[2].partition(".")[0])
         links = "".join(f'<a href="/p/{other}.html">{other}</a>' for other in range(count) if other != index)
         return await page(links)(request)
@@ -89,7 +89,7 @@ def test_per_host_concurrency_is_never_exceeded(per_host):
     with local_site(_slow_pages(20)) as site:
         result = crawl(CrawlConfig(site.url("/p/0.html"), concurrency=8, per_host_concurrency=per_host))
         assert result.pages_checked == 20
-        assert 1 <= site.max_active <= per_host
+        assert site.max_active == per_host  # the limit is reached, never exceeded
         result.close()
 
 

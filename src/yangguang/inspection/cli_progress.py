@@ -17,11 +17,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 def progress_callback(
     description: str = "抓取与链接检查", console: Console | None = None
 ) -> Iterator[Callable[[int, int], None]]:
-    """A ``progress(done, total)`` callback drawing a bar until the block ends. The total grows as
-    the crawl discovers pages and links; nothing is drawn when stderr is not a terminal."""
+    """A ``progress(done, total)`` callback drawing a bar until the block ends, when it is erased (the
+    command prints its summary next). The total grows as the crawl discovers pages and links; nothing is
+    drawn when the console is not a terminal."""
     console = console or Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False, disable=not console.is_terminal) as bar:
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task(description, total=None)
 
         def update(done: int, total: int) -> None:

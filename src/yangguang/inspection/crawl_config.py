@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from yangguang.core.errors import InvalidInput
@@ -86,6 +86,5 @@ class CrawlConfig:
 
     @property
     def limits(self) -> FetchLimits:
-        return FetchLimits(
-            self.timeout, self.max_bytes, self.max_redirects, self.retries, self.retry_backoff, self.max_retry_wait
-        )
+        """The request settings, taken by name: every :class:`FetchLimits` field is a field here too."""
+        return FetchLimits(**{limit.name: getattr(self, limit.name) for limit in fields(FetchLimits)})

@@ -143,7 +143,7 @@ def _error_name(exc: BaseException) -> str:
 
 @dataclass
 class FetchLimits:
-    """The request settings of a crawl (see :class:`~yangguang.inspection.crawler.CrawlConfig`)."""
+    """The request settings of a crawl (see :class:`~yangguang.inspection.crawl_config.CrawlConfig`)."""
 
     timeout: float = 15.0
     max_bytes: int = 5 * 2**20

@@ -21,20 +21,6 @@ ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309 asks crawlers to read at least 500 KiB
 _MAX_ROBOTS_REDIRECTS = 5
 
 
-class _Rules:
-    def __init__(self, parser: Protego | None, allow_all: bool) -> None:
-        self.parser = parser
-        self.allow_all = allow_all
-
-    def allows(self, url: str, user_agent: str) -> bool:
-        if self.parser is None:
-            return self.allow_all
-        return self.parser.can_fetch(url, user_agent)
-
-    def sitemaps(self) -> list[str]:
-        return list(self.parser.sitemaps) if self.parser is not None else []
-
-
 class SiteRobots:
     """The robots.txt rules of every origin of the site, fetched on first need."""
 
@@ -45,9 +31,10 @@ class SiteRobots:
         self.user_agent = user_agent
         self.scope_hosts = scope_hosts
         self.report = report
-        self._rules: dict[str, asyncio.Task[_Rules]] = {}
+        # an origin's rules; None: robots.txt could not be read, nothing may be fetched
+        self._rules: dict[str, asyncio.Task[Protego | None]] = {}
 
-    def _rules_for(self, origin: str) -> asyncio.Task[_Rules]:
+    def _rules_for(self, origin: str) -> asyncio.Task[Protego | None]:
         task = self._rules.get(origin)
         if task is None:
             task = self._rules[origin] = asyncio.ensure_future(self._load(origin))
@@ -56,11 +43,12 @@ class SiteRobots:
     async def allows(self, url: str) -> bool:
         """Whether robots.txt lets the crawler fetch a normalised in-scope URL."""
         rules = await self._rules_for(origin_of(url))
-        return rules.allows(url, self.user_agent)
+        return rules is not None and rules.can_fetch(url, self.user_agent)
 
     async def sitemaps(self, origin: str) -> list[str]:
         """The Sitemap: lines of an origin's robots.txt."""
-        return (await self._rules_for(origin)).sitemaps()
+        rules = await self._rules_for(origin)
+        return list(rules.sitemaps) if rules is not None else []
 
     def close(self) -> None:
         """Cancel robots.txt fetches still running (a crawl that stops early)."""
@@ -80,18 +68,18 @@ class SiteRobots:
                 break
         return Response(url, status=404)  # an unusable redirect counts as "no robots.txt"
 
-    async def _load(self, origin: str) -> _Rules:
+    async def _load(self, origin: str) -> Protego | None:
         response = await self._get(origin + "/robots.txt")
         status = response.status
         if response.error is None and status is not None and 200 <= status < 300:
-            rules = _Rules(Protego.parse(response.body.decode("utf-8", "replace")), allow_all=True)
-            delays = [rules.parser.crawl_delay(self.user_agent)]
-            if rate := rules.parser.request_rate(self.user_agent):
+            rules = Protego.parse(response.body.decode("utf-8", "replace"))
+            delays = [rules.crawl_delay(self.user_agent)]
+            if rate := rules.request_rate(self.user_agent):
                 delays.append(rate.seconds / max(rate.requests, 1))
             if interval := max((delay for delay in delays if delay), default=None):
-                self.fetcher.gates.slow_down(host_of(origin + "/"), float(interval))
+                self.fetcher.gates.slow_down(host_of(origin), float(interval))
             return rules
         if response.error is None and status is not None and 400 <= status < 500:
-            return _Rules(None, allow_all=True)
+            return Protego.parse("")  # no robots.txt: everything allowed
         self.report(origin + "/robots.txt", "robots_unavailable")
-        return _Rules(None, allow_all=False)
+        return None

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable
 
 from yangguang.core.errors import InvalidInput
 from yangguang.inspection.fetch import Fetcher
-from yangguang.inspection.urls import normalise
+from yangguang.inspection.urls import host_of, normalise
 
 SITEMAP_MAX_BYTES = 10 * 2**20
 MAX_SITEMAPS = 50
@@ -51,7 +51,7 @@ async def sitemap_urls(
                 moved = normalise(response.location, url)
             except InvalidInput:
                 moved = ""
-            if moved.split("/")[2:3] == url.split("/")[2:3]:
+            if moved and host_of(moved) == host_of(url):
                 queue.append((moved, reported))
                 continue
         if response.error or response.status != 200:
@@ -66,7 +66,7 @@ async def sitemap_urls(
             except InvalidInput:
                 continue
         if is_index:
-            host = url.split("/")[2]
-            queue.extend((child, reported) for child in urls if child.split("/")[2] == host)
+            host = host_of(url)
+            queue.extend((child, reported) for child in urls if host_of(child) == host)
         else:
             yield urls
