@@ -56,11 +56,6 @@ def test_probes_outside_the_week_are_ignored():
     assert availability_veto(week_of_probes(20) + old, NOW) == []
 
 
-def test_probes_may_be_plain_tuples():
-    probes = [(p.at, p.seconds) for p in week_of_probes(24, failing=9)]
-    assert availability_veto(probes, NOW)[0].severity == VETO
-
-
 def test_homepage_not_loading_in_a_one_off_crawl_is_a_deduction():
     """国办发〔2015〕15号 网站可用性: 首页可用性."""
     page = make_page("", status=None, error="timeout")

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from yangguang.disclosure.scanner import Scanner
+from yangguang.disclosure.service import Scanner
 from yangguang.inspection.checklist import GUIDE_ELEMENTS, PERSONAL_INFO, SENSITIVE_WORDS, VETO_SECURITY, VETO_SERVICES
 from yangguang.inspection.checks import DEDUCTION, INFO, VETO
 from yangguang.inspection.checks.privacy import privacy_findings
 from yangguang.inspection.checks.services import guide_findings, online_service_findings
-from yangguang.inspection.html_text import page_lines
 
 from .page_factory import SITE, make_page, text_of
 
@@ -18,7 +17,7 @@ OTHER = ["办理地点", "办理时限", "收费"]
 
 def scan(html: str, words=()):
     page = make_page(html)
-    return privacy_findings(page.final_url, page_lines(page.tree), Scanner(words))
+    return privacy_findings(page.final_url, text_of(page), Scanner(words))
 
 
 def test_a_secrecy_mark_on_a_page_is_the_veto():

@@ -47,8 +47,7 @@ def items(*ages: int | None) -> list[ListItem]:
 
 def column(name: str, newest_age: int | None, count: int = 3) -> tuple[Column, ColumnPage]:
     newest = None if newest_age is None else TODAY - timedelta(days=newest_age)
-    return Column(name, SITE + name + "/"), ColumnPage(SITE + name + "/", newest, count, count if newest else 0, 500,
-                                                        False)
+    return Column(name, SITE + name + "/"), ColumnPage(newest, count, 500, False)
 
 
 def test_homepage_with_no_update_for_two_weeks_is_the_veto():
@@ -67,6 +66,13 @@ def test_ten_distinct_updates_in_two_weeks_pass():
     assert homepage_freshness(SITE, items(*range(10)), TODAY, min_updates=10) == []
     repeated = items(*range(9)) + [ListItem("轮播", "/a0.html", TODAY, "轮播")]  # the same item twice counts once
     assert homepage_freshness(SITE, repeated, TODAY, min_updates=10)[0].evidence["updates"] == 9
+
+
+def test_the_configurable_window_counts_updates_the_veto_keeps_the_checklists_two_weeks():
+    [finding] = homepage_freshness(SITE, items(10, 11), TODAY, min_updates=10, window_days=7)
+    assert (finding.severity, finding.checklist_item, finding.evidence["updates"]) == (DEDUCTION, HOMEPAGE_UPDATES, 0)
+    [veto] = homepage_freshness(SITE, items(15), TODAY, min_updates=1, window_days=30)
+    assert (veto.severity, veto.checklist_item) == (VETO, VETO_HOMEPAGE_STALE)
 
 
 def test_navigation_only_homepage_is_judged_by_its_second_level_pages():
@@ -120,7 +126,7 @@ def test_undated_columns_of_no_stated_frequency_are_left_to_an_administrator():
 
 
 def test_empty_columns_are_left_to_the_blank_check():
-    empty = (Column("工作动态", SITE + "e/"), ColumnPage(SITE + "e/", None, 0, 0, 10, False))
+    empty = (Column("工作动态", SITE + "e/"), ColumnPage(None, 0, 10, False))
     assert column_freshness([empty], TODAY, news_words=NEWS, notice_words=NOTICE, other_days=365) == []
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from aiohttp import web
+
 from yangguang.inspection.checklist import HOMEPAGE_AVAILABILITY, TAMPERING, VETO_SERVICES, VETO_UNREACHABLE
 from yangguang.inspection.checks import DEDUCTION, INFO, VETO
 from yangguang.inspection.checks.availability import Probe
 from yangguang.inspection.crawler import CrawlConfig
-from yangguang.inspection.inspect import inspect_site
+from yangguang.inspection.inspect import _http_variant_final_url, inspect_site
 
 from .sites import local_site, page, redirect
 
@@ -52,3 +54,15 @@ def test_a_homepage_redirecting_out_of_the_site_is_reported_not_vetoed():
     [finding] = [f for f in result.findings if f.checklist_item == HOMEPAGE_AVAILABILITY]
     assert finding.severity == INFO and elsewhere.url("/ok") in finding.detail
     assert result.vetoes == []
+
+
+def test_the_http_address_of_an_https_site_is_asked_as_the_crawl_asks():
+    """The HTTPS-redirect check (HTTPS 与混合内容) identifies itself with the crawl's user agent."""
+    async def home(request):
+        seen = request.headers.get("User-Agent")
+        return web.Response(status=302, headers={"Location": "/crawler" if seen == "Inspector-Test/1.0" else "/other"})
+
+    with local_site({"/": home, "/crawler": page("<p>ok</p>"), "/other": page("<p>ok</p>")}) as site:
+        config = CrawlConfig(site.url("/"), user_agent="Inspector-Test/1.0")
+        final = asyncio.run(_http_variant_final_url(site.url("/").replace("http:", "https:", 1), config))
+    assert final == site.url("/crawler")

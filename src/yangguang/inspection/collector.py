@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from yangguang.disclosure.scanner import Scanner
+from yangguang.disclosure.service import Scanner
 from yangguang.inspection.checklist import MESSAGE_REPLIES, TAMPERING
 from yangguang.inspection.checks import Finding
 from yangguang.inspection.checks.availability import homepage_availability

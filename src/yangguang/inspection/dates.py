@@ -37,7 +37,6 @@ _CN_DATE = re.compile(rf"(?P<y>[〇零○Ｏ一二三四五六七八九]{{4}})�
 @dataclass(frozen=True)
 class FoundDate:
     value: date
-    text: str  # as matched in the normalised text
     start: int  # offset in the normalised text
     year_inferred: bool = False
 
@@ -90,11 +89,11 @@ def find_dates(text: str, today: date) -> list[FoundDate]:
                 value = date(int(match["y"]), int(month), int(day))
             except ValueError:
                 continue
-            found.append(FoundDate(value, match[0].strip(), match.start()))
+            found.append(FoundDate(value, match.start()))
         else:
             value = _latest_not_after(int(match["m3"]), int(match["d3"] or match["d4"]), today)
             if value is not None:
-                found.append(FoundDate(value, match[0].strip(), match.start(), year_inferred=True))
+                found.append(FoundDate(value, match.start(), year_inferred=True))
     return found
 
 

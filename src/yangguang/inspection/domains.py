@@ -13,7 +13,8 @@ from yangguang.inspection.urls import normalise, origin_of
 _SECOND_LEVEL = frozenset({"gov", "com", "net", "org", "edu", "ac", "mil"})
 
 
-def host_of(url: str) -> str:
+def hostname(url: str) -> str:
+    """The host name of any URL, without port (``urls.host_of`` keeps the port of a normalised URL)."""
     return (urlsplit(url).hostname or "").lower().rstrip(".")
 
 

@@ -44,18 +44,11 @@ def visible_text(node: Any) -> str:
     return text_lines(node).replace("\n", " ")
 
 
-def _body(tree: Any) -> Any:
-    return None if tree is None else (tree.body if tree.body is not None else tree.root)
-
-
 def page_lines(tree: Any) -> str:
-    """The visible text of a parsed page's body, one line per block."""
-    return text_lines(_body(tree))
-
-
-def page_text(tree: Any) -> str:
-    """The visible text of a parsed page's body on one line."""
-    return visible_text(_body(tree))
+    """The visible text of a parsed page's body (its root when it has none), one line per block."""
+    if tree is None:
+        return ""
+    return text_lines(tree.body if tree.body is not None else tree.root)
 
 
 def excerpt(text: str, start: int = 0, end: int | None = None, limit: int = EXCERPT_CHARS) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from yangguang.core.errors import InvalidInput
-from yangguang.core.settings import config_section
+from yangguang.core.settings import config_section, deep_merge
 from yangguang.inspection.checklist import BY_CODE
 
 _SCALARS = ("points", "per_occurrence", "service")
@@ -58,15 +58,6 @@ def _read_file(path: Path, field_name: str) -> dict[str, Any]:
         raise InvalidInput(field_name, f"文件 {path} 不是有效的 TOML 文件：{exc}") from exc
 
 
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
 
 def _decimal(value: Any, field_name: str) -> Decimal:
     try:
@@ -96,7 +87,7 @@ def load_indicators(path: Path | str | None = None) -> IndicatorTable:
     section = config_section("inspection")
     for key, override in (("indicators_file", section.get("indicators_file")), ("indicators", path)):
         if override:
-            data = _merge(data, _read_file(Path(override), key))
+            data = deep_merge(data, _read_file(Path(override), key))
     if section.get("keywords_file"):
         extra = _read_file(Path(section["keywords_file"]), "keywords_file")
         keywords = {kind: [*keywords.get(kind, []), *extra.get(kind, [])] for kind in {*keywords, *extra}}

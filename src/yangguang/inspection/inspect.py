@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 
 from yangguang.core.settings import get_settings
-from yangguang.disclosure.scanner import Scanner
+from yangguang.disclosure.service import Scanner
 from yangguang.inspection.checklist import BLANK_COLUMNS, COLUMN_UPDATES, HOMEPAGE_AVAILABILITY, HOMEPAGE_UPDATES
 from yangguang.inspection.checks import INFO, VETO, Finding, evidence
 from yangguang.inspection.checks.availability import Probe, availability_veto
@@ -88,11 +88,13 @@ class InspectionResult:
         }
 
 
-async def _http_variant_final_url(url: str, timeout: float) -> str | None:
-    """Where the ``http://`` form of an HTTPS homepage ends after redirects (None when it does not answer)."""
+async def _http_variant_final_url(url: str, config: CrawlConfig) -> str | None:
+    """Where the ``http://`` form of an HTTPS homepage ends after redirects (None when it does not answer);
+    asked as the crawl asks, with its user agent and timeout."""
     plain = "http://" + url.split("://", 1)[1]
     try:
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session, \
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=config.timeout),
+                                         headers={"User-Agent": config.user_agent}) as session, \
                 session.get(plain, allow_redirects=True) as response:
             return str(response.url)
     except (aiohttp.ClientError, TimeoutError):
@@ -114,7 +116,7 @@ def _column_reports(columns: list[Column], summaries: Mapping[str, ColumnPage], 
 
 
 async def _site_findings(collected: PageChecks, crawl: CrawlResult, table: IndicatorTable, today: date,
-                         has_services: bool, timeout: float) -> list[Finding]:
+                         has_services: bool, config: CrawlConfig) -> list[Finding]:
     """The checks over the whole site, once the crawl is done."""
     homepage = collected.homepage
     if homepage is None or homepage.page.status is None or homepage.page.status >= 400:
@@ -141,7 +143,7 @@ async def _site_findings(collected: PageChecks, crawl: CrawlResult, table: Indic
     findings += consultation_findings(collected.channels, crawl.statuses, page.final_url)
     if has_services:
         findings += online_service_findings(collected.service_links, page.final_url)
-    http_final = await _http_variant_final_url(page.final_url, timeout) if page.final_url.startswith("https:") \
+    http_final = await _http_variant_final_url(page.final_url, config) if page.final_url.startswith("https:") \
         else None
     findings += site_https_findings(page, http_final)
     return findings
@@ -164,7 +166,7 @@ async def inspect_site(config: CrawlConfig, *, baseline: Mapping[str, str] | Non
         homepage = collected.homepage
         homepage_urls = [config.start_url, *([homepage.page.final_url] if homepage else [])]
         findings = collected.findings + broken_link_findings(broken, homepage_urls)
-        findings += await _site_findings(collected, crawl, table, today, has_services, config.timeout)
+        findings += await _site_findings(collected, crawl, table, today, has_services, config)
         if probes is not None:
             findings += availability_veto(probes, now, url=config.start_url)
         columns = _column_reports(homepage.columns if homepage else [], collected.summaries, table,

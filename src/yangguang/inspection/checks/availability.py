@@ -30,14 +30,13 @@ class Probe:
         return self.seconds is not None and self.seconds <= slow_seconds
 
 
-def availability_veto(probes: Iterable[Probe | tuple[datetime, float | None]], now: datetime, *, url: str = "",
+def availability_veto(probes: Iterable[Probe], now: datetime, *, url: str = "",
                       window: timedelta = WINDOW, min_per_day: int = MIN_PROBES_PER_DAY,
                       slow_seconds: float = SLOW_SECONDS, share: Decimal = FAILURE_SHARE) -> list[Finding]:
     """The 站点无法访问 veto when the window is monitored enough and the failure share reaches ``share``; a
     finding saying the window is not yet sufficient otherwise; nothing when the site passes."""
     start = now - window
-    in_window = [p if isinstance(p, Probe) else Probe(*p) for p in probes]
-    in_window = [p for p in in_window if start < p.at <= now]
+    in_window = [p for p in probes if start < p.at <= now]
     days = max(1, round(window / timedelta(days=1)))
     per_day = [0] * days
     for probe in in_window:

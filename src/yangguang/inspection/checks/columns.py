@@ -36,10 +36,8 @@ class Column:
 class ColumnPage:
     """What the column checks need of one page, kept instead of the page itself."""
 
-    url: str
     newest: date | None  # the newest list-item date
     items: int  # list items in the content (dated or not)
-    dated: int
     content_chars: int  # visible characters outside navigation, header and footer
     explained: bool  # the page explains why it is empty
 
@@ -89,8 +87,7 @@ def summarise_page(page: Page, rows: list[ListItem], text: str, explanations: It
     visible text ``text``."""
     content = max(0, _chars(text) - _chrome_chars(page.tree)) if page.tree is not None else 0
     explained = any(re.search(pattern, text) for pattern in explanations)
-    return ColumnPage(page.final_url, newest(r.date for r in rows), len(rows), sum(1 for r in rows if r.date),
-                      content, explained)
+    return ColumnPage(newest(r.date for r in rows), len(rows), content, explained)
 
 
 def is_blank(page: ColumnPage, max_chars: int) -> bool:

@@ -53,23 +53,25 @@ def column_kind(name: str, news_words: Iterable[str], notice_words: Iterable[str
 
 def homepage_freshness(url: str, items: list[ListItem], today: date, *, min_updates: int,
                        window_days: int = HOMEPAGE_DAYS, second_level_newest: date | None = None) -> list[Finding]:
-    """首页不更新 (veto) when nothing is dated within the window; 首页更新量 (deduction) when fewer than
-    ``min_updates`` distinct items are. A homepage without dated items is judged by its second-level pages."""
-    since = today - timedelta(days=window_days)
+    """首页不更新 (veto) when nothing is dated within the checklist's 2 weeks; 首页更新量 (deduction) when fewer
+    than ``min_updates`` distinct items are dated within ``window_days`` (the deduction's configurable window). A
+    homepage without dated items is judged by its second-level pages."""
+    stale_before = today - timedelta(days=HOMEPAGE_DAYS)
     latest = newest(item.date for item in items)
     if latest is None:
-        if second_level_newest is not None and second_level_newest > since:
+        if second_level_newest is not None and second_level_newest > stale_before:
             return []
         shown = second_level_newest.isoformat() if second_level_newest else "无"
         return [Finding("freshness.homepage", VETO_HOMEPAGE_STALE, url, VETO,
-                        f"首页没有带日期的信息，二级页面最近更新日期：{shown}，{window_days} 天内没有更新",
+                        f"首页没有带日期的信息，二级页面最近更新日期：{shown}，{HOMEPAGE_DAYS} 天内没有更新",
                         evidence(page=url, found_date=second_level_newest))]
     newest_item = next(item for item in items if item.date == latest)
-    if latest <= since:
+    if latest <= stale_before:
         return [Finding("freshness.homepage", VETO_HOMEPAGE_STALE, url, VETO,
-                        f"首页 {window_days} 天内没有更新，最近一条信息的日期为 {latest.isoformat()}",
+                        f"首页 {HOMEPAGE_DAYS} 天内没有更新，最近一条信息的日期为 {latest.isoformat()}",
                         evidence(page=url, link=newest_item.url, text=newest_item.title, found_date=latest,
                                  excerpt=newest_item.text))]
+    since = today - timedelta(days=window_days)
     recent = {item.url for item in items if item.date is not None and since < item.date <= today}
     if len(recent) >= min_updates:
         return []
@@ -78,7 +80,8 @@ def homepage_freshness(url: str, items: list[ListItem], today: date, *, min_upda
                     evidence(page=url, found_date=latest, updates=len(recent), excerpt=newest_item.text))]
 
 
-def _cutoff(kind: str, today: date, other_days: int) -> date:
+def cutoff(kind: str, today: date, other_days: int) -> date:
+    """The day before which a column of ``kind`` counts as not updated (国办秘函〔2019〕19号 栏目不更新)."""
     if kind == NEWS:
         return today - timedelta(days=NEWS_DAYS)
     if kind == NOTICE:
@@ -99,7 +102,7 @@ def column_freshness(columns: Iterable[tuple[Column, ColumnPage]], today: date, 
         kind = column_kind(column.name, news_words, notice_words)
         if not page.items or (kind == OTHER and page.newest is None):
             continue
-        if page.newest is None or page.newest <= _cutoff(kind, today, other_days):
+        if page.newest is None or page.newest <= cutoff(kind, today, other_days):
             stale.append((column, page, kind))
     findings = [Finding("freshness.columns", COLUMN_UPDATES, column.url, DEDUCTION,
                         f"栏目不更新：“{column.name}”（{_KIND_NAMES[kind]}）最近更新 "

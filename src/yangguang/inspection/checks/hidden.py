@@ -17,7 +17,7 @@ from typing import Any
 from yangguang.inspection.checklist import TAMPERING, VETO_SECURITY
 from yangguang.inspection.checks.findings import DEDUCTION, INFO, VETO, Finding, evidence
 from yangguang.inspection.checks.keywords import KeywordMatcher, describe
-from yangguang.inspection.domains import absolute, host_matches, host_of, same_site
+from yangguang.inspection.domains import absolute, host_matches, hostname, same_site
 from yangguang.inspection.fetched import Page
 from yangguang.inspection.html_text import collapse, excerpt, visible_text
 
@@ -137,7 +137,7 @@ def _link_findings(page: Page, matcher: KeywordMatcher, government_hosts: Iterab
         elif words:
             findings.append(Finding("hidden.keywords", VETO_SECURITY, page.final_url, INFO,
                                     f"站内链接“{text}”含{describe(words)}，请人工核实", proof))
-        elif trick and not internal and not host_matches(host_of(target), trusted):
+        elif trick and not internal and not host_matches(hostname(target), trusted):
             findings.append(Finding("hidden.links", TAMPERING, page.final_url, DEDUCTION,
                                     f"暗链：用 CSS 隐藏（{trick}）的站外链接“{text or target}”", proof))
     return findings

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from yangguang.inspection.checklist import DOWNLOADS, HOMEPAGE_LINKS, OTHER_LINKS, WRONG_LINKS
 from yangguang.inspection.checks.findings import DEDUCTION, Finding, evidence
-from yangguang.inspection.domains import host_matches, host_of, registrable_domain, same_site, site_key
+from yangguang.inspection.domains import host_matches, hostname, registrable_domain, same_site, site_key
 from yangguang.inspection.fetched import LinkStatus, Page
 from yangguang.inspection.linkstore import BrokenLink
 
@@ -70,9 +70,9 @@ def _named_organ(text: str, organ_domains: Mapping[str, str]) -> str | None:
 
 def _leads_to(target: str, named_host: str) -> bool:
     named = f"http://{named_host}"
-    if site_key(named) != registrable_domain(host_of(named)):  # an IP or localhost: host and port must match
+    if site_key(named) != registrable_domain(hostname(named)):  # an IP or localhost: host and port must match
         return site_key(target) == site_key(named)
-    return host_matches(host_of(target), [registrable_domain(host_of(named))])
+    return host_matches(hostname(target), [registrable_domain(hostname(named))])
 
 
 def wrong_link_findings(page: Page, organ_domains: Mapping[str, str]) -> list[Finding]:
@@ -84,9 +84,9 @@ def wrong_link_findings(page: Page, organ_domains: Mapping[str, str]) -> list[Fi
         named_host = _named_host(link.text)
         organ = _named_organ(link.text, organ_domains)
         if named_host and not _leads_to(link.target, named_host):
-            detail = f"链接文字指向 {named_host}，实际链接到 {host_of(link.target)}"
-        elif organ and not host_matches(host_of(link.target), [organ_domains[organ]]):
-            detail = f"链接文字为“{organ}”，应链接到 {organ_domains[organ]}，实际链接到 {host_of(link.target)}"
+            detail = f"链接文字指向 {named_host}，实际链接到 {hostname(link.target)}"
+        elif organ and not host_matches(hostname(link.target), [organ_domains[organ]]):
+            detail = f"链接文字为“{organ}”，应链接到 {organ_domains[organ]}，实际链接到 {hostname(link.target)}"
         else:
             continue
         findings.append(Finding("links.wrong", WRONG_LINKS, link.source, DEDUCTION, "错链：" + detail,
@@ -105,10 +105,10 @@ def redirect_findings(external: Mapping[str, tuple[str, str]], statuses: Mapping
     for target, (source, text) in external.items():
         status = statuses.get(target)
         final = status.final_url if status is not None else None
-        if not final or same_site(final, target) or host_matches(host_of(final), trusted):
+        if not final or same_site(final, target) or host_matches(hostname(final), trusted):
             continue
         findings.append(Finding(
             "links.redirect", WRONG_LINKS, source, DEDUCTION,
-            f"错链：站外链接“{text or target}”跳转到无关域名 {host_of(final)}",
+            f"错链：站外链接“{text or target}”跳转到无关域名 {hostname(final)}",
             evidence(page=source, link=target, text=text, final_url=final)))
     return findings

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from yangguang.disclosure.scanner import LABELS, PERSONAL, Scanner
+from yangguang.disclosure.service import LABELS, PERSONAL, Scanner
 from yangguang.inspection.checklist import PERSONAL_INFO, SENSITIVE_WORDS, VETO_SECURITY
 from yangguang.inspection.checks.findings import DEDUCTION, INFO, VETO, Finding, evidence
 

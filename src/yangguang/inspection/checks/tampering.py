@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from yangguang.inspection.checklist import TAMPERING, VETO_SECURITY
 from yangguang.inspection.checks.findings import DEDUCTION, VETO, Finding, evidence
 from yangguang.inspection.checks.keywords import KeywordMatcher, describe
-from yangguang.inspection.domains import host_matches, host_of, same_site
+from yangguang.inspection.domains import host_matches, hostname, same_site
 from yangguang.inspection.fetched import Page
 from yangguang.inspection.html_text import excerpt
 
@@ -71,9 +71,9 @@ def script_findings(page: Page, matcher: KeywordMatcher, allowed_hosts: Iterable
     findings = []
     for link in page.links:
         if link.kind == "script" and not same_site(link.target, page.final_url) \
-                and not host_matches(host_of(link.target), allowed):
+                and not host_matches(hostname(link.target), allowed):
             findings.append(Finding("tampering.script", TAMPERING, page.final_url, DEDUCTION,
-                                    f"引用了白名单以外的站外脚本 {host_of(link.target)}，疑似挂马，请人工核实",
+                                    f"引用了白名单以外的站外脚本 {hostname(link.target)}，疑似挂马，请人工核实",
                                     evidence(page=page.final_url, link=link.target)))
     for script in page.tree.css("script:not([src])") if page.tree is not None else []:
         code = script.text() or ""
