@@ -19,6 +19,7 @@ from yangguang.inspection.checklist import (
     TAMPERING,
     VETO_HOMEPAGE_STALE,
     VETO_SECURITY,
+    VETO_UNREACHABLE,
 )
 from yangguang.inspection.checks.findings import DEDUCTION, INFO, VETO, Finding, evidence
 from yangguang.inspection.indicators import load_indicators
@@ -94,8 +95,6 @@ def changed_page(url: str = HOME) -> Finding:
 
 
 def probes_insufficient(url: str = HOME) -> Finding:
-    from yangguang.inspection.checklist import VETO_UNREACHABLE
-
     return Finding("availability.probes", VETO_UNREACHABLE, url, INFO, "监测不足", evidence(page=url, probes=3))
 
 

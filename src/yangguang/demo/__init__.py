@@ -3,7 +3,8 @@
 41 departments of a county government (plus the discipline commission's supervision team), the
 317-item catalogue in ``approval/data``, windows and staff of every role, then a simulated year
 (2025-11-24 to 2026-11-20) of applications driven through the real services with a supervision
-sweep every morning (see :mod:`yangguang.demo.simulation`). ``--seed`` makes it reproducible.
+sweep every morning (see :mod:`yangguang.demo.simulation`), and government information disclosure
+from 2025-01-02 (:mod:`yangguang.demo.disclosure`). ``--seed`` makes it reproducible.
 """
 
 from __future__ import annotations
@@ -71,18 +72,11 @@ def build(*, seed: int = 2026, cases: int = 6000, show_progress: bool = True) ->
         breaches = simulation.scripted_breaches(sim, session)
         breach_days = dict(zip(sorted(rng.sample(days[5:-5], len(breaches))), breaches, strict=True))
         county = disclosure.schedule_all(session, sim, cases=cases, last_day=LAST_DAY, end=NOW)
-        total_days = (LAST_DAY - FIRST_DAY).days + 1
+        total_days = (LAST_DAY - disclosure.FIRST_DAY).days + 1  # disclosure alone before the hall's year
         with Progress(disable=not show_progress, transient=True) as progress:
-            before = (FIRST_DAY - disclosure.FIRST_DAY).days  # disclosure only, before the hall's year
-            task = progress.add_task("模拟政务公开与一年的办件、监察", total=before + total_days)
-            for offset in range(before):
-                day = disclosure.FIRST_DAY + timedelta(days=offset)
-                sim.schedule(datetime.combine(day, time(8), simulation.ZONE), desk.morning_sweep)
-                sim.run_until(session, datetime.combine(day + timedelta(days=1), time(0), simulation.ZONE))
-                session.commit()
-                progress.advance(task)
+            task = progress.add_task("模拟政务公开与一年的办件、监察", total=total_days)
             for offset in range(total_days):
-                day = FIRST_DAY + timedelta(days=offset)
+                day = disclosure.FIRST_DAY + timedelta(days=offset)
                 sim.schedule(datetime.combine(day, time(8), simulation.ZONE), desk.morning_sweep)
                 for item in rng.choices(items, weights, k=arrivals.get(day, 0)):
                     sim.arrive(item, sim.office_moment(day))
@@ -97,9 +91,9 @@ def build(*, seed: int = 2026, cases: int = 6000, show_progress: bool = True) ->
 
 
 def summary(sim: simulation.Simulation, seed: int, cases: int, seconds: float,
-            county: disclosure.DisclosureStats | None = None) -> dict[str, Any]:
+            county: disclosure.DisclosureStats) -> dict[str, Any]:
     with db.reading() as session:
-        figures = disclosure.summary(session, county or disclosure.DisclosureStats())
+        figures = disclosure.summary(session, county)
         by_state = dict(session.execute(select(Case.state, func.count()).group_by(Case.state)).all())
         by_level = dict(session.execute(select(Card.level, func.count()).group_by(Card.level)).all())
         open_cards = session.scalar(select(func.count()).select_from(Card).where(Card.state != "closed"))

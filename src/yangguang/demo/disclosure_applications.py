@@ -18,9 +18,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from yangguang.demo.disclosure_publications import TOWNS, company, mobile, resident_id
+from yangguang.demo.disclosure_publications import TOWNS, mobile, resident_id
 from yangguang.demo.people import person_name
-from yangguang.demo.simulation import Simulation
+from yangguang.demo.simulation import Simulation, company
 from yangguang.disclosure.codes import OUTCOMES
 from yangguang.disclosure.models import Remedy
 from yangguang.disclosure.service import applications as foi
@@ -131,16 +131,11 @@ class Request:
 
 @dataclass
 class ApplicationStats:
-    received: int = 0
-    concluded: int = 0
-    late: int = 0
     corrections: int = 0
     abandoned: int = 0
     consultations: int = 0
     extensions: int = 0
-    fees: dict[str, int] = field(default_factory=dict)
-    remedies: int = 0
-    numbers: list[str] = field(default_factory=list)
+    fees: dict[str, int] = field(default_factory=dict)  # by method
 
 
 def outcome_plan(rng: random.Random, size: int) -> list[str]:
@@ -312,7 +307,6 @@ class ApplicationRun:
         else:
             app = foi.receive(session, self.staff(), channel=r.channel, submitted_at=at, at=at, **common)
         self.number = app.number
-        self.stats.numbers.append(app.number)
         if app.state == "awaiting_confirmation":
             self.after(at, self.rng.choice([0, 0, 1, 2]) if r.channel != "online" or at.hour < 17 else 1,
                        self.confirm, counted=False)
@@ -324,7 +318,6 @@ class ApplicationRun:
         self.received(at)
 
     def received(self, at: datetime) -> None:
-        self.stats.received += 1
         if self.r.triage_late:
             self.after(at, self.rng.choice([8, 9]), self.clear)
         elif self.r.correction:
@@ -434,12 +427,9 @@ class ApplicationRun:
             reason = f"所申请信息由{right}制作或者保存，请向该机关提出申请。"
         foi.conclude(session, self.staff(), self.number, outcome=outcome, reason=reason, right_organ=right,
                      where_published=where, at=at)
-        if foi.get_application(session, self.number).late:
-            self.stats.late += 1
         self.concluded(at)
 
     def concluded(self, at: datetime) -> None:
-        self.stats.concluded += 1
         if self.r.remedy:
             self.after(at, self.rng.randint(8, 35), self.file_remedy, counted=False)
 
@@ -457,7 +447,6 @@ class ApplicationRun:
                 "申请人不服行政复议决定，向县人民法院提起行政诉讼。"
         remedy = foi.record_remedy(session, self.staff(), application=self.number, kind=kind, filed_on=filed,
                                    case_number=number, note=note, at=at)
-        self.stats.remedies += 1
         remedy_id = remedy.id
 
         def decide(session: Session, at: datetime) -> None:

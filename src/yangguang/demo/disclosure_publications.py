@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from yangguang.demo.people import REGION, person_name
-from yangguang.demo.simulation import COMPANY_WORDS, TRADES, Simulation
+from yangguang.demo.simulation import Simulation, company
 from yangguang.disclosure.codes import DocumentType
 from yangguang.disclosure.personal_numbers import id_check_character
 from yangguang.disclosure.service import publications as pubs
@@ -78,21 +78,13 @@ class Candidate:
 
 @dataclass
 class PublicationStats:
-    published: int = 0
-    with_findings: int = 0
     rejected_then_fixed: int = 0
-    late: int = 0
-    repealed: int = 0
-    withdrawn: int = 0
-    by_finding: dict[str, int] = field(default_factory=dict)
+    late: int = 0  # published after the 20 working days
+    by_finding: dict[str, int] = field(default_factory=dict)  # drafts rejected, by what the reviewer caught
 
 
 def short(unit_name: str) -> str:
     return unit_name.removeprefix("国家税务总局").removeprefix("青山县")
-
-
-def company(rng: random.Random) -> str:
-    return f"青山县{rng.choice(COMPANY_WORDS)}{rng.choice(TRADES)}有限公司"
 
 
 def credit_code(rng: random.Random) -> str:
@@ -438,7 +430,6 @@ class PublicationRun:
         found = pubs.scan_publication(session, self.id, today=at.date())
         if found.findings and self.c.finding:
             pubs.review(session, self.reviewer(), self.id, verdict="reject", reasons=REJECTIONS[self.c.finding], at=at)
-            self.stats.with_findings += 1
             self.stats.by_finding[self.c.finding] = self.stats.by_finding.get(self.c.finding, 0) + 1
             self.later(at, self.rng.choice([0, 1, 1, 2]), self.fix)
             return
@@ -457,7 +448,6 @@ class PublicationRun:
 
     def publish(self, session: Session, at: datetime) -> None:
         pubs.publish(session, self.drafter, self.id, at=at)
-        self.stats.published += 1
         if self.sim.calendar.workdays_between(self.c.formed_on, at.date()) > pubs.PROACTIVE_WORKDAYS:
             self.stats.late += 1
         if self.c.repeal:
@@ -469,10 +459,8 @@ class PublicationRun:
 
     def repeal(self, session: Session, at: datetime) -> None:
         pubs.repeal(session, self.reviewer(), self.id, at.date(), at=at)
-        self.stats.repealed += 1
 
     def withdraw(self, session: Session, at: datetime) -> None:
         item = pubs.get_publication(session, self.id)
         if item.state == "published":
             pubs.withdraw(session, self.reviewer(), item, "与已发布信息重复，予以撤回", at=at)
-            self.stats.withdrawn += 1

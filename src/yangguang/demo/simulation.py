@@ -39,6 +39,11 @@ RATINGS = [("1", 70), ("2", 20), ("3", 6), ("4", 3), ("5", 1)]
 Action = Callable[[Session, datetime], None]
 
 
+def company(rng: random.Random) -> str:
+    """A company's name in the county."""
+    return f"青山县{rng.choice(COMPANY_WORDS)}{rng.choice(TRADES)}有限公司"
+
+
 @dataclass
 class Stats:
     received: int = 0
@@ -95,8 +100,8 @@ class Simulation:
     # -- arrivals ----------------------------------------------------------------------------------
     def applicant(self, item: Item) -> dict[str, str]:
         if "2" in item.service_objects and ("1" not in item.service_objects or self.rng.random() < 0.6):
-            name = f"青山县{self.rng.choice(COMPANY_WORDS)}{self.rng.choice(TRADES)}有限公司"
-            return {"name": name, "type": "2", "id_number": "", "phone": f"0571-8{self.rng.randrange(10**6):06d}"}
+            return {"name": company(self.rng), "type": "2", "id_number": "",
+                    "phone": f"0571-8{self.rng.randrange(10**6):06d}"}
         return {"name": person_name(self.rng), "type": "1", "id_number": "",
                 "phone": f"13{self.rng.randrange(10**9):09d}"}
 

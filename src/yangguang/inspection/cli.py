@@ -10,19 +10,20 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from yangguang.core import db
 from yangguang.core.cli_support import JsonOption, console, parse_moment, print_json
 from yangguang.core.clocks import local_day
 from yangguang.core.errors import InvalidInput, YangguangError
-from yangguang.disclosure.scanner import load_words
+from yangguang.disclosure.service import load_words
 from yangguang.inspection import queries, self_report, service
 from yangguang.inspection.checklist import item
+from yangguang.inspection.cli_progress import progress_callback
 from yangguang.inspection.codes import Trigger
 from yangguang.inspection.crawler import CrawlConfig
 from yangguang.inspection.inspect import InspectionResult, inspect_site
+from yangguang.inspection.models import Inspection
 
 inspect_app = typer.Typer(help="网站自查: crawl a site and score it against the national checklist.",
                           no_args_is_help=True)
@@ -73,13 +74,9 @@ def crawl(
         raise InvalidInput("--json", f"目录不存在：{Path(json_file).parent}")
     sensitive = load_words(words) if words is not None else []
     moment = parse_moment(at)
-    stderr = Console(stderr=True)
-    with Progress(TextColumn("检查中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=stderr,
-                  transient=True, disable=not stderr.is_terminal) as bar:
-        task = bar.add_task("crawl", total=None)
-        result = asyncio.run(inspect_site(
-            config, sensitive_words=sensitive, now=moment, has_services=not no_services,
-            progress=lambda done, total: bar.update(task, completed=done, total=total)))
+    with progress_callback("检查中") as progress:
+        result = asyncio.run(inspect_site(config, sensitive_words=sensitive, now=moment,
+                                          has_services=not no_services, progress=progress))
     data = json.dumps(result.to_json(), ensure_ascii=False, indent=2)
     if json_file == "-":
         sys.stdout.write(data + "\n")
@@ -217,13 +214,10 @@ def run(
     results, failed = [], 0
     for site_id, name in targets:
         try:
-            with Progress(TextColumn(f"检查 {name}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                          console=stderr, transient=True, disable=not stderr.is_terminal) as bar:
-                task = bar.add_task("crawl", total=None)
+            with progress_callback(f"检查 {name}", stderr) as progress:
                 inspection = asyncio.run(service.run_inspection(
                     site_id, trigger=Trigger.SCHEDULE if due else Trigger.MANUAL, actor=as_login,
-                    now=moment if at else None,
-                    progress=lambda done, total, t=task, b=bar: b.update(t, completed=done, total=total)))
+                    now=moment if at else None, progress=progress))
         except YangguangError as exc:
             if not due:
                 raise
@@ -231,9 +225,9 @@ def run(
             stderr.print(f"网站 #{site_id} {name}：{exc.field}: {exc.reason}")
             continue
         with db.reading() as session:
-            row = queries.inspection_summary(session.get(queries.Inspection, inspection.id))
-        row.update(site=name, problems=(inspection.summary or {}).get("problems", {}))
-        results.append(row)
+            stored = session.get(Inspection, inspection.id)
+            results.append({**queries.inspection_summary(stored), "site": name,
+                            "problems": stored.summary.get("problems", {})})
     if as_json:
         print_json(results)
     else:

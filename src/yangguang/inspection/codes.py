@@ -19,7 +19,6 @@ class ColumnKind(StrEnum):
 class Trigger(StrEnum):
     MANUAL = "manual"  # on demand
     SCHEDULE = "schedule"  # the due inspections (cron / systemd timer)
-    DEMO = "demo"
 
 
 class ProblemState(StrEnum):
@@ -33,7 +32,7 @@ class ProblemState(StrEnum):
 SITE_KIND_LABELS = {SiteKind.WEBSITE: "政府网站", SiteKind.NEW_MEDIA: "政务新媒体"}
 COLUMN_KIND_LABELS = {ColumnKind.NEWS: "动态要闻类", ColumnKind.NOTICE: "通知公告、政策文件类",
                       ColumnKind.OTHER: "其他"}
-TRIGGER_LABELS = {Trigger.MANUAL: "人工检查", Trigger.SCHEDULE: "定期检查", Trigger.DEMO: "演示"}
+TRIGGER_LABELS = {Trigger.MANUAL: "人工检查", Trigger.SCHEDULE: "定期检查"}
 PROBLEM_STATE_LABELS = {ProblemState.OPEN: "待整改", ProblemState.REPORTED: "已报整改（待复查）",
                         ProblemState.RESOLVED: "已整改", ProblemState.DISMISSED: "已排除（误报）",
                         ProblemState.WITHDRAWN: "网站已停止检查"}

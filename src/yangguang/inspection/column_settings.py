@@ -30,7 +30,7 @@ from yangguang.inspection.checks.freshness import (
     NOTICE,
     NOTICE_MONTHS,
     STALE_VETO_COUNT,
-    months_before,
+    cutoff,
 )
 from yangguang.inspection.codes import COLUMN_KIND_LABELS
 from yangguang.inspection.indicators import IndicatorTable
@@ -57,30 +57,22 @@ def _kind_label(kind: str) -> str:
     return COLUMN_KIND_LABELS.get(kind, kind)
 
 
-def _default_cutoff(kind: str, today: date, other_days: int) -> date:
-    if kind == NEWS:
-        return today - timedelta(days=NEWS_DAYS)
-    if kind == NOTICE:
-        return months_before(today, NOTICE_MONTHS)
-    return today - timedelta(days=other_days)
-
-
 def _stale(column: ColumnReport, setting: ColumnSetting | None, today: date,
            other_days: int) -> tuple[str, str] | None:
     """``(kind, required)`` when the column is stale, None when it is fresh or not judged."""
     if column.items == 0:
         return None  # lists nothing: the blank-column check's, or a page of text
     if setting is not None:
-        cutoff = today - timedelta(days=setting.update_days)
+        last_fresh_day = today - timedelta(days=setting.update_days)
         kind, required = setting.kind, f"要求每 {setting.update_days} 天更新"
     else:
         kind = column.kind
         if kind not in (NEWS, NOTICE) and column.newest is None:
             return None  # a list of services or links: for the administrator to classify
-        cutoff = _default_cutoff(kind, today, other_days)
+        last_fresh_day = cutoff(kind, today, other_days)
         required = {NEWS: f"要求 {NEWS_DAYS} 天内更新", NOTICE: f"要求 {NOTICE_MONTHS} 个月内更新"}.get(
             kind, f"要求 {other_days} 天内更新")
-    if column.newest is None or column.newest <= cutoff:
+    if column.newest is None or column.newest <= last_fresh_day:
         return kind, required
     return None
 

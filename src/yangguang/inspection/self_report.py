@@ -81,8 +81,7 @@ def _evidence(evidence: dict[str, Any]) -> str:
     return describe_evidence(evidence) or "—"
 
 
-def _latest_section(session: Session, inspection: Inspection) -> dict[str, Any]:
-    findings = findings_of(session, inspection.id)
+def _latest_section(inspection: Inspection, findings: list[dict[str, Any]]) -> dict[str, Any]:
     vetoes = [{"item": f["item_name"], "detail": f["detail"], "url": f["url"], "evidence": _evidence(f["evidence"])}
               for f in findings if f["severity"] == "veto"]
     by_item: dict[str, list[dict[str, Any]]] = {}
@@ -126,7 +125,8 @@ def _problems(session: Session, site_id: int, start: datetime, end: datetime,
     return {"found": found, "rectified": rectified, "open": still_open}
 
 
-def _column_status(column: dict[str, Any], on: date | None) -> str:
+def _column_status(column: dict[str, Any], stale: set[str]) -> str:
+    """What the latest inspection found of the column; ``stale``: the columns it found not updated in time."""
     if not column["monitored"]:
         return "不监测（非信息栏目）"
     if not column["checked"]:
@@ -137,8 +137,7 @@ def _column_status(column: dict[str, Any], on: date | None) -> str:
         return "无信息列表"
     if column["newest"] is None:
         return "信息无日期（视为未更新）"
-    newest = date.fromisoformat(column["newest"])
-    if on is not None and newest <= on - timedelta(days=column["update_days"]):
+    if column["url"] in stale:
         return f"超期未更新（要求每 {column['update_days']} 天更新）"
     return "按要求更新"
 
@@ -158,11 +157,12 @@ def build_report(session: Session, site: int | str, quarter: str, *, now: dateti
         .order_by(Inspection.started_at, Inspection.id)))
     latest = inspections[-1] if inspections else None
     problems = _problems(session, row.id, start, end, as_of)
+    findings = findings_of(session, latest.id) if latest is not None else []
+    stale = {f["url"] for f in findings if f["check"] == "freshness.columns" and f["severity"] == "deduction"}
     columns = columns_view(row, latest)
-    on = local_day(latest.started_at) if latest is not None else None
     for column in columns:
-        column["status"] = _column_status(column, on)
-    latest_section = _latest_section(session, latest) if latest is not None else None
+        column["status"] = _column_status(column, stale)
+    latest_section = _latest_section(latest, findings) if latest is not None else None
     as_of_day = local_day(as_of - timedelta(microseconds=1))
     counts = {key: len(value) for key, value in problems.items()}
     if latest_section is None:
