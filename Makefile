@@ -33,11 +33,11 @@ system-packages:
 demo: $(STAMP) $(VENDORED)
 	YANGGUANG_DATABASE_URL=sqlite:///var/demo.db $(BIN)/yangguang demo --fresh
 
-## Lint, then every test on SQLite and on PostgreSQL (mandatory under CI=true).
+## Lint, then every test on SQLite and on PostgreSQL (mandatory under CI=true). The browser tests run on
+## their own: Playwright's sync API keeps an event loop running in its worker, which breaks asyncio.run.
 test: $(STAMP) $(VENDORED) system-packages
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q --ignore=tests/browser
-	# Playwright's sync API keeps an event loop running in its worker: browser tests get processes of their own
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q tests/browser
 
 lint: $(STAMP)
