@@ -26,7 +26,6 @@ from yangguang.approval.service import (
     SUBJECT_STEP,
     CaseState,
     StepState,
-    aware,
     case_clocks,
     get_case,
     local_date,
@@ -38,6 +37,7 @@ from yangguang.core.db import MAX_INT
 from yangguang.core.errors import InvalidInput, NotFound
 from yangguang.core.org import Person, Unit, Window, get_unit
 from yangguang.core.settings import get_settings
+from yangguang.core.validation import aware
 
 
 # -- who sees which case ----------------------------------------------------------------------------

@@ -84,6 +84,7 @@ from yangguang.core.org import (
     staff_with_role,
 )
 from yangguang.core.settings import get_settings
+from yangguang.core.validation import aware
 
 # -- vocabulary ---------------------------------------------------------------------------------------
 CASE_OBLIGATION = "approval.case"  # the whole case: clocks "promised" and "statutory"
@@ -142,12 +143,6 @@ class Applicant:
 
 
 # -- small helpers ------------------------------------------------------------------------------------
-def aware(at: datetime) -> datetime:
-    """``at`` itself, refused unless it is a timezone-aware datetime."""
-    if not isinstance(at, datetime) or at.tzinfo is None:
-        raise InvalidInput("at", "时间必须是带时区的日期时间")
-    return at
-
 
 def _state(case: Case) -> str:
     """The case's state as users read it (待补齐材料, 办理中...)."""

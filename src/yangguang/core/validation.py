@@ -3,6 +3,7 @@ web layer's error shape, the catalogue importer's row report, uploaded calendar 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -68,3 +69,24 @@ def validated(model: type[M], data: Any, default_field: str = "form") -> M:
         error = exc.errors()[0]
         field = ".".join(str(part) for part in error["loc"]) or default_field
         raise InvalidInput(field, validation_reason(error)) from exc
+
+
+def aware(value: object, field: str = "at") -> datetime:
+    """``value`` itself, refused unless it is a timezone-aware datetime (every service takes its moment so)."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise InvalidInput(field, "时间必须是带时区的日期时间")
+    return value
+
+
+def check_text(value: object, field: str, label: str, *, max_length: int, required: bool = False) -> str:
+    """``value`` stripped (None: empty), at most ``max_length`` characters, not empty when ``required``."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(field, f"{label}应为文本")
+    value = value.strip()
+    if required and not value:
+        raise InvalidInput(field, f"{label}不能为空")
+    if len(value) > max_length:
+        raise InvalidInput(field, f"{label}不能超过 {max_length} 个字符")
+    return value

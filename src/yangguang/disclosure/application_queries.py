@@ -20,6 +20,7 @@ from yangguang.core.calendar import get_calendar
 from yangguang.core.clocks import UNIT_LABELS, Clock, ClockState, ClockUnit, Obligation, local_day, used_units
 from yangguang.core.errors import Forbidden, InvalidInput, NotFound
 from yangguang.core.org import Person, Role, Unit
+from yangguang.core.validation import aware
 from yangguang.disclosure.codes import (
     APPLICANT_KIND_LABELS,
     APPLICATION_STATE_LABELS,
@@ -32,7 +33,7 @@ from yangguang.disclosure.codes import (
     ApplicationState,
 )
 from yangguang.disclosure.models import Application, Consultation
-from yangguang.disclosure.service._common import aware, iso
+from yangguang.disclosure.service._common import iso
 from yangguang.disclosure.service.applications import (
     ANSWER_LABELS,
     CONSULTATION_CLOCK,

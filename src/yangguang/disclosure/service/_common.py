@@ -18,27 +18,6 @@ from yangguang.core.org import ROLE_LABELS, Person, Role
 from yangguang.core.settings import get_settings
 
 
-def aware(value: object, field: str = "at") -> datetime:
-    """``value`` itself, refused unless it is a timezone-aware datetime."""
-    if not isinstance(value, datetime) or value.tzinfo is None:
-        raise InvalidInput(field, "时间必须是带时区的日期时间")
-    return value
-
-
-def check_text(value: object, field: str, max_length: int, label: str, *, required: bool = False) -> str:
-    """``value`` stripped (None: empty), at most ``max_length`` characters, not empty when ``required``."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise InvalidInput(field, f"{label}应为文本")
-    value = value.strip()
-    if required and not value:
-        raise InvalidInput(field, f"{label}不能为空")
-    if len(value) > max_length:
-        raise InvalidInput(field, f"{label}不能超过 {max_length} 个字符")
-    return value
-
-
 def check_choice(value: object, labels: Mapping[str, str], field: str, what: str) -> str:
     """``value`` when it is one of the codes of ``labels`` (a code list and its labels)."""
     if not isinstance(value, str) or value not in labels:

@@ -37,6 +37,7 @@ from yangguang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from yangguang.core.events import Event, emit
 from yangguang.core.org import ROLE_LABELS, SYSTEM_ACTOR, Person, Role, Unit, get_person, get_unit
 from yangguang.core.settings import get_settings
+from yangguang.core.validation import aware
 from yangguang.disclosure.annual_report import DRAFT, PUBLISHED, compute, freeze
 from yangguang.disclosure.codes import report_format_for
 from yangguang.disclosure.models import AnnualReport
@@ -53,11 +54,6 @@ MAX_TEXT = 50_000
 
 
 # -- checks -------------------------------------------------------------------------------------------
-def _aware(at: datetime) -> datetime:
-    if not isinstance(at, datetime) or at.tzinfo is None:
-        raise InvalidInput("at", "时间必须是带时区的日期时间")
-    return at
-
 
 def check_year(year: object, field: str = "year") -> int:
     """A report year: an integer from 2019, when the revised regulation and its report format begin."""
@@ -109,7 +105,7 @@ def get_or_create_draft(session: Session, person: Person | str, unit: Unit | str
                         at: datetime) -> AnnualReport:
     """The organ's report for ``year`` (a draft is created on first use; the current year may be
     drafted, not a future one)."""
-    at, year, unit = _aware(at), check_year(year), _unit(session, unit)
+    at, year, unit = aware(at), check_year(year), _unit(session, unit)
     if year > local_day(at).year:
         raise InvalidInput("year", f"{year} 年度尚未开始")
     person = _editor(session, person, unit.id)
@@ -123,7 +119,7 @@ def get_or_create_draft(session: Session, person: Person | str, unit: Unit | str
 def edit_text(session: Session, person: Person | str, report: AnnualReport, *, overview: str | None = None,
               problems: str | None = None, other_matters: str | None = None, at: datetime) -> AnnualReport:
     """Replace the text of sections 一, 五 and/or 六 (those given) of a draft."""
-    at = _aware(at)
+    at = aware(at)
     person = _editor(session, person, report.unit_id)
     if report.state == PUBLISHED:
         raise Conflict("report", f"{report.year} 年度报告已公开，不能修改")
@@ -151,7 +147,7 @@ def edit_text(session: Session, person: Person | str, report: AnnualReport, *, o
 def publish(session: Session, person: Person | str, report: AnnualReport, at: datetime) -> AnnualReport:
     """Publish: refused for a year not yet over, a second time, without the text sections, or when the
     figures do not reconcile (the Conflict names the cells); nothing is written then."""
-    at = _aware(at)
+    at = aware(at)
     person = _editor(session, person, report.unit_id)
     if report.state == PUBLISHED:
         raise Conflict("report", f"{report.year} 年度报告已于 {local_day(report.published_at).isoformat()} 公开，"
@@ -186,7 +182,7 @@ def ensure_report_obligations(session: Session, year: int, at: datetime) -> int:
     """Open, for every active organ without one, the obligation of its report on ``year`` (clock
     ``report``: natural days from 1 January, due at the end of 31 January [条例 Art. 49]); organs whose
     report is already published get none. Idempotent; returns how many were opened."""
-    at, year = _aware(at), check_year(year)
+    at, year = aware(at), check_year(year)
     _require_over(year, at)
     covered = exists().where(AnnualReport.unit_id == Unit.id, AnnualReport.year == year,
                              or_(AnnualReport.obligation_id.is_not(None), AnnualReport.state == PUBLISHED))

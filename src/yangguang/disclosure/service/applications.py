@@ -73,6 +73,7 @@ from yangguang.core.clocks import (
 from yangguang.core.errors import Conflict, InvalidInput, NotFound
 from yangguang.core.events import Event, emit
 from yangguang.core.org import Person, Role, Unit, get_unit
+from yangguang.core.validation import aware, check_text
 from yangguang.disclosure import fees
 from yangguang.disclosure.codes import (
     APPLICANT_KIND_LABELS,
@@ -93,10 +94,8 @@ from yangguang.disclosure.codes import (
 )
 from yangguang.disclosure.models import Application, Consultation, Remedy
 from yangguang.disclosure.service._common import (
-    aware,
     check_choice,
     check_day,
-    check_text,
     day_start,
     iso,
     known_past_day,
@@ -246,7 +245,7 @@ def _next_number(session: Session, unit_code: str, year: int) -> str:
 
 def _organ(session: Session, unit: Unit | str) -> Unit:
     if not isinstance(unit, Unit):
-        unit = get_unit(session, check_text(unit, "unit", 100, "受理机关", required=True))
+        unit = get_unit(session, check_text(unit, "unit", "受理机关", max_length=100, required=True))
     if not unit.active:
         raise NotFound("unit", f"机关 {unit.name} 已停用")
     return unit
@@ -273,15 +272,15 @@ def receive(session: Session, actor: Person | None, *, unit: Unit | str, channel
     if actor is None and channel != Channel.ONLINE:
         raise InvalidInput("channel", "公众在线提交的申请只能是网上申请（online）")
     kind = check_choice(applicant_kind, APPLICANT_KIND_LABELS, "applicant_kind", "申请人类型")
-    name = check_text(applicant_name, "applicant_name", 100, "申请人姓名或者名称", required=True)
-    id_number = check_text(applicant_id_number, "applicant_id_number", 30, "身份证件号码或统一社会信用代码")
+    name = check_text(applicant_name, "applicant_name", "申请人姓名或者名称", max_length=100, required=True)
+    id_number = check_text(applicant_id_number, "applicant_id_number", "身份证件号码或统一社会信用代码", max_length=30)
     id_number = "".join(id_number.split())
-    phone = check_text(contact_phone, "contact_phone", 30, "联系电话")
-    email = check_text(contact_email, "contact_email", 200, "电子邮箱")
-    address = check_text(contact_address, "contact_address", 300, "通信地址")
+    phone = check_text(contact_phone, "contact_phone", "联系电话", max_length=30)
+    email = check_text(contact_email, "contact_email", "电子邮箱", max_length=200)
+    address = check_text(contact_address, "contact_address", "通信地址", max_length=300)
     if not (phone or email or address):
         raise InvalidInput("contact_phone", f"须提供联系电话、电子邮箱或通信地址中的至少一项（{LAW}第二十九条）")
-    content = check_text(content, "content", 20_000, "申请内容", required=True)
+    content = check_text(content, "content", "申请内容", max_length=20_000, required=True)
     delivery = check_choice(delivery, DELIVERY_LABELS, "delivery", "获取方式")
     submitted_day = known_past_day(session, local_day(submitted_at), "submitted_at", at, "提交日期")
     if submitted_at > at:
@@ -456,7 +455,7 @@ def consult(session: Session, person: Person, application: Application | str, *,
     _staff(person, application.unit_id, "征求意见")
     _require_state(application, ApplicationState.IN_PROGRESS, ApplicationState.CONSULTING, doing="征求意见")
     kind = check_choice(kind, CONSULTATION_KIND_LABELS, "kind", "征求意见类型")
-    party = check_text(party, "party", 200, "被征求意见的第三方或机关", required=True)
+    party = check_text(party, "party", "被征求意见的第三方或机关", max_length=200, required=True)
     clocks = _clocks_at(session, application, at)
     _settle_triage(session, clocks, person, at)
     reply = clocks[REPLY_CLOCK]
@@ -500,7 +499,7 @@ def record_consultation_answer(session: Session, person: Person, consultation: C
     if at < consultation.sent_at:
         raise InvalidInput("at", "登记答复的时间不能早于发出征求意见的时间")
     answer = check_choice(answer, ANSWER_LABELS, "answer", "答复")
-    reasons = check_text(reasons, "reasons", 5000, "理由")
+    reasons = check_text(reasons, "reasons", "理由", max_length=5000)
     if answer == ConsultationAnswer.OBJECT and not reasons:
         raise InvalidInput("reasons", f"第三方或机关不同意公开的，须登记其理由（{LAW}第三十二条）")
     obligation = session.get(Obligation, consultation.obligation_id)
@@ -546,7 +545,7 @@ def extend(session: Session, approver: Person, application: Application | str, *
     if days > EXTENSION_MAX_WORKDAYS:
         raise InvalidInput("days", f"延长的期限最长不得超过{EXTENSION_MAX_WORKDAYS}个工作日（{LAW}第三十三条），"
                                    f"不能延长{days}个工作日")
-    reason = check_text(reason, "reason", 290, "延期理由", required=True)
+    reason = check_text(reason, "reason", "延期理由", max_length=290, required=True)
     if reply.is_overdue(at):
         raise Conflict("application", f"申请 {application.number} 的答复期限已届满，不能再延长")
     _settle_triage(session, clocks, approver, at)
@@ -675,9 +674,9 @@ def conclude(session: Session, person: Person, application: Application | str, *
     outcome = check_choice(outcome, OUTCOME_LABELS, "outcome", "答复类型")
     _check_outcome_allowed(application, outcome, local_day(at))
     result = OUTCOMES[outcome]
-    reason = check_text(reason, "reason", 5000, "理由")
-    right_organ = check_text(right_organ, "right_organ", 100, "负责公开的机关")
-    where_published = check_text(where_published, "where_published", 300, "获取途径")
+    reason = check_text(reason, "reason", "理由", max_length=5000)
+    right_organ = check_text(right_organ, "right_organ", "负责公开的机关", max_length=100)
+    where_published = check_text(where_published, "where_published", "获取途径", max_length=300)
     if result.needs_reason and not reason:
         raise InvalidInput("reason", f"「{result.label}」须在答复中说明理由（{result.basis}）")
     if outcome == "already_public" and not where_published:
@@ -722,8 +721,8 @@ def record_remedy(session: Session, person: Person, *, application: Application 
         raise InvalidInput("filed_on", f"{filed_on.isoformat()} 晚于今天，不能登记将来的日期")
     if target is not None and filed_on < local_day(target.submitted_at):
         raise InvalidInput("filed_on", f"提起日期 {filed_on} 早于申请提交日期 {local_day(target.submitted_at)}")
-    case_number = check_text(case_number, "case_number", 60, "案号")
-    note = check_text(note, "note", 5000, "备注")
+    case_number = check_text(case_number, "case_number", "案号", max_length=60)
+    note = check_text(note, "note", "备注", max_length=5000)
     remedy = Remedy(application_id=target.id if target else None, unit_id=organ_id, kind=kind,
                     case_number=case_number, filed_on=filed_on, result=RemedyResult.PENDING, note=note)
     session.add(remedy)

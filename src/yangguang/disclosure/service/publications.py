@@ -73,6 +73,7 @@ from yangguang.core.events import Event, emit, refuse
 from yangguang.core.notify import notify_person
 from yangguang.core.org import Person, Role, Unit, get_person, get_unit
 from yangguang.core.settings import get_settings
+from yangguang.core.validation import aware, check_text
 from yangguang.disclosure.codes import (
     CATEGORIES,
     DOCUMENT_TYPE_LABELS,
@@ -86,10 +87,8 @@ from yangguang.disclosure.extract import extract_text
 from yangguang.disclosure.models import DisclosureGuide, Publication, PublicationReview, SensitiveWord
 from yangguang.disclosure.scanner import Scanner, ScanResult
 from yangguang.disclosure.service._common import (
-    aware,
     check_choice,
     check_day,
-    check_text,
     day_start,
     known_past_day,
     require_staff,
@@ -139,7 +138,7 @@ def _state(publication: Publication) -> str:
 
 def _content(body: object, source: bytes | None, source_name: str | None) -> tuple[str, str | None, str | None]:
     """``(body, source_name, source_type)``: typed text, or the text of an uploaded DOCX, PDF or HTML."""
-    typed = check_text(body, "body", 2_000_000, required=False, label="正文")
+    typed = check_text(body, "body", "正文", max_length=2_000_000)
     if source is None:
         if source_name:
             raise InvalidInput("source", "只有文件名，没有文件内容")
@@ -148,7 +147,7 @@ def _content(body: object, source: bytes | None, source_name: str | None) -> tup
         return typed, None, None
     if typed:
         raise InvalidInput("body", "正文与上传文件只能二选一：上传文件时正文从文件中提取")
-    name = check_text(source_name, "source_name", 200, required=True, label="文件名")
+    name = check_text(source_name, "source_name", "文件名", max_length=200, required=True)
     source_type = SOURCE_TYPES.get(PurePosixPath(name.lower()).suffix)
     if source_type is None:
         raise InvalidInput("source_name", f"{name!r}：只能上传 DOCX、PDF 或 HTML 文件")
@@ -207,11 +206,11 @@ def create_draft(session: Session, drafter: Person | str, *, title: str, categor
     drafter = _person(session, drafter, "drafter")
     if not drafter.has_role(Role.DISCLOSURE):
         raise Forbidden("drafter", f"{drafter.label} 无权起草主动公开信息（须由政务公开办人员办理）")
-    title = check_text(title, "title", 300, required=True, label="标题")
+    title = check_text(title, "title", "标题", max_length=300, required=True)
     category = check_choice(category, CATEGORIES, "category", "公开目录类别")
     document_type = check_choice(document_type, DOCUMENT_TYPE_LABELS, "document_type", "文件类型")
-    document_number = check_text(document_number, "document_number", 100, required=False, label="文号")
-    subject_words = check_text(subject_words, "subject_words", 200, required=False, label="主题词")
+    document_number = check_text(document_number, "document_number", "文号", max_length=100)
+    subject_words = check_text(subject_words, "subject_words", "主题词", max_length=200)
     formed = known_past_day(session, formed_on, "formed_on", at, "信息形成或者变更日期")
     text, source_name, source_type = _content(body, source, source_name)
     publication = Publication(
@@ -257,15 +256,15 @@ def update_draft(session: Session, drafter: Person | str, publication: Publicati
                                       "（审查中的事项须等审查结束；已公开的信息变更须另行起草）")
     wanted: dict[str, Any] = {}
     if title is not None:
-        wanted["title"] = check_text(title, "title", 300, required=True, label="标题")
+        wanted["title"] = check_text(title, "title", "标题", max_length=300, required=True)
     if category is not None:
         wanted["category"] = check_choice(category, CATEGORIES, "category", "公开目录类别")
     if document_type is not None:
         wanted["document_type"] = check_choice(document_type, DOCUMENT_TYPE_LABELS, "document_type", "文件类型")
     if document_number is not None:
-        wanted["document_number"] = check_text(document_number, "document_number", 100, required=False, label="文号")
+        wanted["document_number"] = check_text(document_number, "document_number", "文号", max_length=100)
     if subject_words is not None:
-        wanted["subject_words"] = check_text(subject_words, "subject_words", 200, required=False, label="主题词")
+        wanted["subject_words"] = check_text(subject_words, "subject_words", "主题词", max_length=200)
     if formed_on is not None:
         wanted["formed_on"] = known_past_day(session, formed_on, "formed_on", at, "信息形成或者变更日期")
     if body is not None or source is not None:
@@ -359,7 +358,7 @@ def review(session: Session, reviewer: Person | str, publication: Publication | 
     if reviewer.id == publication.drafter_id:
         raise Forbidden("reviewer", f"{reviewer.label} 是该事项的起草人，不能审查本人起草的信息（须由他人审查）")
     verdict = check_choice(verdict, VERDICT_LABELS, "verdict", "审查结论")
-    reasons = check_text(reasons, "reasons", 5000, required=False, label="审查意见")
+    reasons = check_text(reasons, "reasons", "审查意见", max_length=5000)
     if publication.state != PublicationState.IN_REVIEW:
         raise Conflict("publication", f"「{publication.title}」当前为「{_state(publication)}」，不在待审查状态")
     result = scan_publication(session, publication, today=local_day(at))
@@ -472,7 +471,7 @@ def withdraw(session: Session, person: Person | str, publication: Publication | 
     publication = _publication(session, publication)
     person = _person(session, person, "actor")
     _require_organ(publication, person, REVIEWER_ROLES, "撤回该事项")
-    reason = check_text(reason, "reason", 1000, required=True, label="撤回理由")
+    reason = check_text(reason, "reason", "撤回理由", max_length=1000, required=True)
     if publication.state != PublicationState.PUBLISHED:
         raise Conflict("publication",
                        f"「{publication.title}」当前为「{_state(publication)}」，只有已公开的信息才能撤回")
@@ -620,10 +619,10 @@ def set_guide(session: Session, person: Person | str, unit: Unit | int | str, *,
     if not person.has_role(Role.ADMIN) and not (person.has_role(Role.DISCLOSURE) and person.unit_id == unit.id):
         raise Forbidden("actor",
                         f"{person.label} 无权编制{unit.name}的政府信息公开指南（须由本机关政务公开办人员编制）")
-    values = {"text": check_text(text, "text", 50_000, required=True, label="指南正文"),
-              "office_address": check_text(office_address, "office_address", 200, required=False, label="办公地址"),
-              "office_hours": check_text(office_hours, "office_hours", 100, required=False, label="办公时间"),
-              "phone": check_text(phone, "phone", 40, required=False, label="联系电话")}
+    values = {"text": check_text(text, "text", "指南正文", max_length=50_000, required=True),
+              "office_address": check_text(office_address, "office_address", "办公地址", max_length=200),
+              "office_hours": check_text(office_hours, "office_hours", "办公时间", max_length=100),
+              "phone": check_text(phone, "phone", "联系电话", max_length=40)}
     guide = session.scalar(select(DisclosureGuide).where(DisclosureGuide.unit_id == unit.id))
     if guide is None:
         guide = DisclosureGuide(unit_id=unit.id, **values, updated_at=at)

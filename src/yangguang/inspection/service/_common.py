@@ -57,11 +57,6 @@ def settings() -> dict[str, Any]:
 Actor = Person | str | None
 
 
-def aware(at: datetime, field: str = "at") -> datetime:
-    if not isinstance(at, datetime) or at.tzinfo is None:
-        raise InvalidInput(field, "时间必须是带时区的日期时间")
-    return at
-
 
 def person_of(session: Session, actor: Actor, field: str = "actor") -> Person | None:
     """The acting person; None stands for the platform's operator (command line, scheduler)."""
@@ -88,18 +83,6 @@ def require_site_admin(person: Person | None, unit_id: int, what: str) -> None:
 
 
 # -- input checks ---------------------------------------------------------------------------------------------
-def check_text(value: object, field: str, label: str, *, max_length: int = MAX_NAME, required: bool = True) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise InvalidInput(field, f"{label}应为文本")
-    value = value.strip()
-    if required and not value:
-        raise InvalidInput(field, f"{label}不能为空")
-    if len(value) > max_length:
-        raise InvalidInput(field, f"{label}不能超过 {max_length} 个字符")
-    return value
-
 
 def check_flag(value: object, field: str) -> bool:
     if not isinstance(value, bool):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from yangguang.core.errors import InvalidInput
 from yangguang.core.org import SYSTEM_ACTOR
+from yangguang.core.validation import aware, check_text
 from yangguang.inspection.codes import ColumnKind
 from yangguang.inspection.column_settings import ColumnSetting
 from yangguang.inspection.inspect import ColumnReport
@@ -19,11 +20,9 @@ from yangguang.inspection.models import URL_LENGTH, Site, SiteColumn
 from yangguang.inspection.service._common import (
     Actor,
     actor_label,
-    aware,
     check_choice,
     check_flag,
     check_positive,
-    check_text,
     check_url,
     crawl_config,
     get_site,
@@ -80,7 +79,7 @@ def _column_entry(entry: Mapping[str, Any], index: int, existing: SiteColumn | N
         raise InvalidInput(f"{prefix}.{unknown[0]}", f"未知的栏目字段（可用：{'、'.join(_COLUMN_KEYS)}）")
     values: dict[str, Any] = {}
     name = entry.get("name", existing.name if existing else None)
-    values["name"] = check_text(name, f"{prefix}.name", "栏目名称", max_length=100)
+    values["name"] = check_text(name, f"{prefix}.name", "栏目名称", max_length=100, required=True)
     kind = entry.get("kind", existing.kind if existing else ColumnKind.OTHER.value)
     values["kind"] = check_choice(kind, f"{prefix}.kind", ColumnKind, "栏目类型")
     days = entry.get("update_days")

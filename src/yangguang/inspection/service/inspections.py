@@ -28,6 +28,7 @@ from yangguang.core.clocks import (
 from yangguang.core.errors import Conflict, Forbidden, NotFound
 from yangguang.core.events import emit
 from yangguang.core.org import SYSTEM_ACTOR, Role
+from yangguang.core.validation import aware, check_text
 from yangguang.inspection.checks.findings import DEDUCTION, INFO, VETO, Finding
 from yangguang.inspection.codes import LIVE_PROBLEM_STATES, PROBLEM_STATE_LABELS, ProblemState, Trigger
 from yangguang.inspection.inspect import InspectionResult
@@ -45,10 +46,8 @@ from yangguang.inspection.service._common import (
     SUBJECT_PROBLEM,
     Actor,
     actor_label,
-    aware,
     check_choice,
     check_positive,
-    check_text,
     get_site,
     item_name,
     person_of,
@@ -358,7 +357,7 @@ def report_fixed(session: Session, person: Actor, problem: Problem | int, note: 
     if actor is not None and not (actor.unit_id == problem.unit_id
                                   and (actor.has_role(Role.UNIT_HEAD) or actor.has_role(Role.DISCLOSURE))):
         raise Forbidden("actor", f"{actor.label} 无权报送该问题的整改情况（须由责任单位的单位负责人或政务公开办报送）")
-    text = check_text(note, "note", "整改情况说明", max_length=MAX_TEXT)
+    text = check_text(note, "note", "整改情况说明", max_length=MAX_TEXT, required=True)
     if problem.state != ProblemState.OPEN:
         raise Conflict("problem", f"该问题当前为「{_state_label(problem)}」，只有待整改的问题才能报送整改")
     label = actor_label(actor)
@@ -379,7 +378,7 @@ def dismiss(session: Session, admin: Actor, problem: Problem | int, reason: str,
     actor = person_of(session, admin)
     problem = get_problem(session, problem)
     require_site_admin(actor, problem.site.unit_id, "排除问题")
-    why = check_text(reason, "reason", "排除理由", max_length=MAX_TEXT)
+    why = check_text(reason, "reason", "排除理由", max_length=MAX_TEXT, required=True)
     if problem.state not in LIVE_PROBLEM_STATES:
         raise Conflict("problem", f"该问题当前为「{_state_label(problem)}」，不能排除")
     label = actor_label(actor)

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from yangguang.core.db import reading, transaction
 from yangguang.core.errors import InvalidInput
+from yangguang.core.validation import aware
 from yangguang.inspection.checks.availability import WINDOW
 from yangguang.inspection.checks.availability import Probe as ProbeValue
 from yangguang.inspection.crawl_config import DEFAULT_USER_AGENT
 from yangguang.inspection.models import Probe, Site
-from yangguang.inspection.service._common import aware, get_site, settings
+from yangguang.inspection.service._common import get_site, settings
 
 
 def record_probe(session: Session, site: Site | int | str, *, at: datetime, seconds: float | None,

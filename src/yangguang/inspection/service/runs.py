@@ -16,6 +16,7 @@ from yangguang.core.clocks import local_day
 from yangguang.core.db import reading, transaction
 from yangguang.core.errors import Conflict
 from yangguang.core.org import Role
+from yangguang.core.validation import aware
 from yangguang.disclosure.service.publications import sensitive_words
 from yangguang.inspection.checks.availability import Probe as ProbeValue
 from yangguang.inspection.codes import Trigger
@@ -27,7 +28,6 @@ from yangguang.inspection.models import Baseline, Inspection, Site, SiteColumn
 from yangguang.inspection.service._common import (
     Actor,
     actor_label,
-    aware,
     check_choice,
     crawl_config,
     get_site,

@@ -13,18 +13,18 @@ from sqlalchemy.orm import Session
 from yangguang.core.errors import Conflict, InvalidInput, NotFound
 from yangguang.core.events import emit
 from yangguang.core.org import Unit, get_unit
+from yangguang.core.validation import aware, check_text
 from yangguang.inspection.codes import SiteKind
 from yangguang.inspection.models import Site
 from yangguang.inspection.service._common import (
+    MAX_NAME,
     MAX_TEXT,
     Actor,
     actor_label,
-    aware,
     check_choice,
     check_flag,
     check_positive,
     check_string_list,
-    check_text,
     check_url,
     get_site,
     person_of,
@@ -51,7 +51,7 @@ def _unit(session: Session, unit: Unit | int | str) -> Unit:
 def _field_checks(session: Session) -> dict[str, Callable[[Any], Any]]:
     """The check of each field of :data:`SITE_FIELDS` (``unit`` gives the :class:`Unit`)."""
     return {
-        "name": lambda v: check_text(v, "name", "网站名称"),
+        "name": lambda v: check_text(v, "name", "网站名称", max_length=MAX_NAME, required=True),
         "url": check_url,
         "kind": lambda v: check_choice(v, "kind", SiteKind, "网站类型"),
         "has_services": lambda v: check_flag(v, "has_services"),
@@ -134,7 +134,7 @@ def deactivate(session: Session, person: Actor, site: Site | int | str, *, reaso
     actor = person_of(session, person)
     site = get_site(session, site)
     require_site_admin(actor, site.unit_id, "停止检查网站")
-    why = check_text(reason, "reason", "停止检查的原因", max_length=MAX_TEXT)
+    why = check_text(reason, "reason", "停止检查的原因", max_length=MAX_TEXT, required=True)
     if not site.active:
         raise Conflict("site", f"网站“{site.name}”已停止检查")
     site.active = False
